@@ -1,0 +1,120 @@
+package io.edgesync.cli;
+
+import io.edgesync.dispatcher.CommandDispatcher;
+import io.edgesync.dispatcher.DispatcherConfig;
+import io.edgesync.gateway.GatewayConfig;
+import io.edgesync.gateway.IngestGateway;
+import io.edgesync.gateway.auth.TrustingAuthenticator;
+import io.edgesync.processor.ProcessorConfig;
+import io.edgesync.processor.StreamProcessor;
+import io.edgesync.shared.config.ConfigSource;
+import io.edgesync.shared.kafka.TopicAdmin;
+import io.edgesync.sink.CockroachSink;
+import io.edgesync.sink.SinkConfig;
+import io.edgesync.testsupport.KafkaBroker;
+import io.edgesync.testsupport.PostgresServer;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole control plane in one process on the embedded defaults: a real Kafka broker, a real
+ * PostgreSQL, and the four services. Used by {@code edgesync local} and {@code edgesync demo}.
+ * Closing stops everything in reverse order of start.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    /** Where and on which ports to run; port 0 picks a free one. */
+    public record Options(Path dataDir, int gatewayPort, int dispatcherPort, int kafkaPort, int postgresPort,
+                          String externalJdbcUrl, boolean persistent) {
+    }
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private KafkaBroker kafka;
+    private String jdbcUrl;
+    private IngestGateway gateway;
+    private CommandDispatcher dispatcher;
+
+    public static ControlPlane start(Options options) {
+        ControlPlane plane = new ControlPlane();
+        try {
+            plane.startAll(options);
+            return plane;
+        } catch (RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Options o) {
+        kafka = KafkaBroker.start(o.dataDir().resolve("kafka"), o.kafkaPort());
+        started.push(kafka);
+        TopicAdmin.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+        if (o.externalJdbcUrl() != null) {
+            jdbcUrl = o.externalJdbcUrl();
+        } else {
+            Path binaries = Path.of(System.getProperty("user.home"), ".edgesync", "pg-binaries");
+            PostgresServer pg = PostgresServer.start(o.dataDir().resolve("postgres"), binaries, o.postgresPort(),
+                    o.persistent());
+            started.push(pg);
+            jdbcUrl = pg.jdbcUrl();
+        }
+        ConfigSource common = ConfigSource.of(Map.of(
+                "kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "database.jdbc-url", jdbcUrl,
+                "gateway.port", Integer.toString(o.gatewayPort()),
+                "dispatcher.port", Integer.toString(o.dispatcherPort()),
+                "gateway.auth-mode", "none",
+                "processor.state-dir", o.dataDir().resolve("streams").toString()));
+        dispatcher = CommandDispatcher.start(DispatcherConfig.from(common));
+        started.push(dispatcher);
+        started.push(CockroachSink.start(SinkConfig.from(common)));
+        started.push(StreamProcessor.start(ProcessorConfig.from(common)));
+        gateway = IngestGateway.start(GatewayConfig.from(common), new TrustingAuthenticator());
+        started.push(gateway);
+    }
+
+    public String gatewayUrl() {
+        return gateway.url();
+    }
+
+    public String dispatcherUrl() {
+        return dispatcher.url();
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public IngestGateway gateway() {
+        return gateway;
+    }
+
+    /** The address lines scripts parse: exactly {@code name=value}, one per line. */
+    public String addressLines() {
+        return "gateway=" + gatewayUrl() + "\n"
+                + "dispatcher=" + dispatcherUrl() + "\n"
+                + "kafka=" + kafkaBootstrap() + "\n"
+                + "jdbc=" + jdbcUrl() + "\n";
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("event=stop_failed component={} reason=\"{}\"", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.edgesync.cli;
+
+import io.edgesync.shared.kafka.Topics;
+import io.edgesync.testsupport.TempDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code edgesync demo}: the whole system on embedded defaults, with a simulated fleet. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Starts Kafka, PostgreSQL and the four services in one process, runs a simulated fleet",
+            "of real edge agents (each with its own SQLite file), prints progress and a summary.",
+            "Stops cleanly on Ctrl-C or SIGTERM."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--devices", description = "Simulated devices (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    int devices;
+
+    @Option(names = "--records-per-device", description = "Readings each device writes (default: ${DEFAULT-VALUE}).",
+            defaultValue = "100")
+    int recordsPerDevice;
+
+    @Option(names = "--rate", description = "Readings per device per second (default: ${DEFAULT-VALUE}).",
+            defaultValue = "20")
+    int rate;
+
+    @Option(names = "--timeout", description = "Seconds to wait for every record to reach the database"
+            + " (default: ${DEFAULT-VALUE}).", defaultValue = "180")
+    int timeoutSeconds;
+
+    @Option(names = "--data-dir", description = "Data directory (default: a new temporary one, removed at exit).")
+    Path dataDir;
+
+    @Option(names = "--exit", description = "Exit after the summary instead of serving until Ctrl-C.")
+    boolean exitWhenDone;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? Files.createTempDirectory("edgesync-demo-") : dataDir.toAbsolutePath();
+        try (Lifecycle lifecycle = Lifecycle.install()) {
+            if (temporary) {
+                lifecycle.manage(() -> TempDirs.deleteRecursively(dir));
+            }
+            System.out.println("starting Kafka, PostgreSQL and the control plane in " + dir + " ...");
+            ControlPlane plane = lifecycle.manage(ControlPlane.start(
+                    new ControlPlane.Options(dir, 0, 0, 0, 0, null, !temporary)));
+            System.out.print(plane.addressLines());
+            SimulatedFleet fleet = lifecycle.manage(new SimulatedFleet(dir.resolve("fleet"), devices, recordsPerDevice,
+                    plane.gatewayUrl(), plane.dispatcherUrl()));
+            System.out.printf("fleet: %d devices x %d readings, %d readings/s each%n", devices, recordsPerDevice, rate);
+            fleet.start();
+            long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+            long expected = (long) devices * recordsPerDevice;
+            long lastPrint = 0;
+            int perTick = Math.max(1, rate / 10);
+            boolean writing = true;
+            Counts counts = null;
+            while (!lifecycle.stopRequested() && System.currentTimeMillis() < deadline) {
+                if (writing) {
+                    writing = fleet.writeRound(perTick);
+                }
+                if (System.currentTimeMillis() - lastPrint >= 1000) {
+                    lastPrint = System.currentTimeMillis();
+                    counts = Counts.read(plane, fleet);
+                    System.out.println(counts.progressLine());
+                    if (!writing && counts.inDatabase() >= expected && fleet.pending() == 0) {
+                        break;
+                    }
+                }
+                if (lifecycle.awaitStop(100)) {
+                    break;
+                }
+            }
+            if (lifecycle.stopRequested()) {
+                return 0;
+            }
+            counts = Counts.read(plane, fleet);
+            System.out.println(counts.summary());
+            System.out.print(plane.addressLines());
+            if (!exitWhenDone) {
+                System.out.println("the control plane keeps running: press Ctrl-C to stop");
+                lifecycle.awaitStop();
+            }
+            return counts.complete() ? 0 : 1;
+        }
+    }
+
+    /** What the demo reports, read from each stage. */
+    record Counts(long written, long accepted, long inRaw, long inDatabase, long distinctInDatabase, long pending) {
+        static Counts read(ControlPlane plane, SimulatedFleet fleet) throws SQLException {
+            long[] db = databaseCounts(plane.jdbcUrl());
+            return new Counts(fleet.written(), plane.gateway().acceptedRecords(), topicRecords(plane.kafkaBootstrap()),
+                    db[0], db[1], fleet.pending());
+        }
+
+        boolean complete() {
+            return written > 0 && inDatabase == written && distinctInDatabase == written && pending == 0;
+        }
+
+        String progressLine() {
+            return String.format("progress: written at edges=%d pending at edges=%d accepted by gateway=%d"
+                    + " in telemetry.raw=%d in telemetry_data=%d", written, pending, accepted, inRaw, inDatabase);
+        }
+
+        String summary() {
+            return String.join(System.lineSeparator(),
+                    "summary:",
+                    "  records written at the edges:   " + written,
+                    "  accepted by the gateway:        " + accepted,
+                    "  in telemetry.raw:               " + inRaw,
+                    "  in telemetry_data:              " + inDatabase + " (" + distinctInDatabase + " distinct)",
+                    "  every record written at the edges is in telemetry_data exactly once: "
+                            + (complete() ? "yes" : "NO"));
+        }
+
+        private static long[] databaseCounts(String jdbcUrl) throws SQLException {
+            try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(
+                         "SELECT count(*), count(DISTINCT (device_id, id)) FROM telemetry_data")) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+
+        private static long topicRecords(String bootstrap) {
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.TELEMETRY_RAW.name()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+                return consumer.endOffsets(partitions).entrySet().stream()
+                        .mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.edgesync.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single EdgeSync command line: {@code bin/edgesync <command>}. */
+@Command(name = "edgesync", mixinStandardHelpOptions = true, version = "edgesync 0.1.0",
+        description = "EdgeSync: telemetry off edge fleets into Kafka and CockroachDB, commands back.",
+        subcommands = {DemoCommand.class, LocalCommand.class, CommandLine.HelpCommand.class})
+public final class EdgeSyncCli implements Runnable {
+
+    static {
+        // the CLI's logging, not the test configuration that test-support carries
+        System.setProperty("log4j2.configurationFile", "edgesync-log4j2.xml");
+        System.setProperty("log4j.shutdownHookEnabled", "false");
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new EdgeSyncCli()).execute(args);
+        System.exit(exit);
+    }
+}

@@ -1,0 +1,114 @@
+package io.edgesync.agent.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.shared.json.Json;
+import io.edgesync.shared.model.Rejection;
+import io.edgesync.shared.model.TelemetryRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
+
+/** Posts one gzip batch to the gateway's {@code /api/v1/sync/telemetry} and classifies the answer. */
+public final class TelemetryUploader {
+    /** What the gateway said of a batch it answered 2xx to. */
+    public record Outcome(int accepted, List<Rejection> rejected) {
+    }
+
+    private final HttpClient http;
+    private final URI endpoint;
+    private final Supplier<String> token;
+    private final Duration timeout;
+
+    public TelemetryUploader(HttpClient http, String gatewayUrl, Supplier<String> token, Duration timeout) {
+        this.http = Objects.requireNonNull(http);
+        this.endpoint = URI.create(gatewayUrl.replaceAll("/+$", "") + "/api/v1/sync/telemetry");
+        this.token = Objects.requireNonNull(token);
+        this.timeout = timeout;
+    }
+
+    public Outcome upload(String deviceId, String batchId, List<TelemetryRecord> records) throws UploadException {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("deviceId", deviceId);
+        envelope.put("batchId", batchId);
+        envelope.put("records", records);
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(Json.toBytes(envelope))));
+        String bearer = token.get();
+        if (bearer != null && !bearer.isBlank()) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UploadException("gateway unreachable: " + e, 0, true, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UploadException("interrupted", 0, false, null, e);
+        }
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return parse(response.body());
+        }
+        boolean retryable = status == 429 || status >= 500;
+        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(TelemetryUploader::seconds)
+                .orElse(null);
+        throw new UploadException("gateway answered " + status + ": " + errorMessage(response.body()), status,
+                retryable, retryAfter, null);
+    }
+
+    private static Outcome parse(byte[] body) throws UploadException {
+        try {
+            JsonNode root = Json.mapper().readTree(body);
+            List<Rejection> rejected = new ArrayList<>();
+            for (JsonNode r : root.path("rejected")) {
+                rejected.add(Json.mapper().treeToValue(r, Rejection.class));
+            }
+            return new Outcome(root.path("accepted").asInt(), rejected);
+        } catch (IOException e) {
+            throw new UploadException("gateway answered 2xx with an unreadable body", 200, true, null, e);
+        }
+    }
+
+    private static String errorMessage(byte[] body) {
+        try {
+            JsonNode error = Json.mapper().readTree(body).path("error");
+            return error.path("code").asText("?") + " " + error.path("message").asText("");
+        } catch (IOException | RuntimeException e) {
+            return "(no error body)";
+        }
+    }
+
+    private static java.util.Optional<Duration> seconds(String value) {
+        try {
+            return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static byte[] gzip(byte[] raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,94 @@
+package io.edgesync.shared.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Configuration values from, in increasing precedence: declared defaults, a YAML file (nested
+ * maps flatten to dotted keys), overrides (command-line flags) and the environment
+ * ({@code EDGESYNC_...}). A pure function of its inputs: tests pass maps, not the real environment.
+ */
+public final class ConfigSource {
+    private final Map<String, String> file;
+    private final Map<String, String> env;
+
+    private ConfigSource(Map<String, String> file, Map<String, String> env) {
+        this.file = Map.copyOf(file);
+        this.env = Map.copyOf(env);
+    }
+
+    public static ConfigSource of(Map<String, String> values) {
+        return new ConfigSource(values, Map.of());
+    }
+
+    public static ConfigSource load(Path yamlFile, Map<String, String> overrides, Map<String, String> env) {
+        Map<String, String> values = new HashMap<>();
+        if (yamlFile != null) {
+            try {
+                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yamlFile.toFile());
+                if (root != null && !root.isMissingNode() && !root.isNull()) {
+                    flatten("", root, values);
+                }
+            } catch (IOException e) {
+                throw new ConfigException("cannot read configuration file " + yamlFile + ": " + e.getMessage());
+            }
+        }
+        values.putAll(Objects.requireNonNullElse(overrides, Map.of()));
+        return new ConfigSource(values, Objects.requireNonNullElse(env, Map.of()));
+    }
+
+    public static ConfigSource load(Path yamlFile, Map<String, String> env) {
+        if (yamlFile != null && !Files.isRegularFile(yamlFile)) {
+            throw new ConfigException("configuration file " + yamlFile + " does not exist");
+        }
+        return load(yamlFile, Map.of(), env);
+    }
+
+    /** The same values with {@code key} set, overriding the file (but not the environment). */
+    public ConfigSource with(String key, String value) {
+        Map<String, String> copy = new HashMap<>(file);
+        copy.put(key, value);
+        return new ConfigSource(copy, env);
+    }
+
+    public <T> T get(Setting<T> setting) {
+        String raw = env.get(setting.envName());
+        String origin = "environment variable " + setting.envName();
+        if (raw == null) {
+            raw = file.get(setting.key());
+            origin = "key " + setting.key();
+        }
+        if (raw == null) {
+            raw = setting.defaultValue();
+            origin = "default of " + setting.key();
+        }
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return setting.parser().apply(raw);
+        } catch (RuntimeException e) {
+            String shown = setting.secret() ? "***" : "'" + raw + "'";
+            throw new ConfigException("invalid " + origin + ": " + shown + "; accepted: " + setting.accepted());
+        }
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else if (!node.isNull()) {
+            out.put(prefix, node.isTextual() ? node.asText() : node.toString());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.edgesync.shared.http;
+
+import io.edgesync.shared.error.ApiError;
+import io.edgesync.shared.error.ApiException;
+import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.json.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts every EdgeSync HTTP service shares: loopback-or-configured bind address, the one error
+ * shape for every status (no HTML error pages, no stack traces), {@code /health/live},
+ * {@code /health/ready} and {@code /metrics}.
+ */
+public final class HttpServers {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
+
+    private HttpServers() {
+    }
+
+    public static Javalin create(String service, PrometheusMeterRegistry metrics, BooleanSupplier ready,
+                                 long maxRequestBytes) {
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = maxRequestBytes;
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.useVirtualThreads = false;
+        });
+        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP", "service", service)));
+        app.get("/health/ready", ctx -> {
+            boolean up = ready.getAsBoolean();
+            ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "service", service));
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape()));
+        installErrors(app, service);
+        return app;
+    }
+
+    /** Maps every failure to {@link ApiError}; only a defect in our code answers 500. */
+    public static void installErrors(Javalin app, String service) {
+        app.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("event=unhandled_error service={} path={}", service, ctx.path(), e);
+            respond(ctx, new ApiException(ErrorCode.INTERNAL, "internal error"));
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{\"error\"")) {
+                error(ctx, ErrorCode.NOT_FOUND, "no such resource: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed: " + ctx.method()));
+        app.error(413, ctx -> {
+            if (ctx.result() == null || !ctx.result().startsWith("{\"error\"")) {
+                error(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "request body too large");
+            }
+        });
+    }
+
+    public static void respond(Context ctx, ApiException e) {
+        if (e.retryAfter() != null) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
+        }
+        ctx.status(e.code().status()).contentType("application/json").result(Json.toString(e.toError()));
+    }
+
+    private static void error(Context ctx, ErrorCode code, String message) {
+        ctx.status(code.status()).contentType("application/json").result(Json.toString(ApiError.of(code, message, null)));
+    }
+}

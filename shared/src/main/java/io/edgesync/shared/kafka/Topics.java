@@ -1,0 +1,61 @@
+package io.edgesync.shared.kafka;
+
+import io.edgesync.shared.json.JsonSerde;
+import io.edgesync.shared.model.TelemetryRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic EdgeSync reads or writes, declared once. Documented in docs/topics.md. */
+public final class Topics {
+    /** Headers every producer of the telemetry topics sets. */
+    public static final String HEADER_CONTENT_TYPE = "content-type";
+    public static final String HEADER_SCHEMA_VERSION = "schema-version";
+    public static final String CONTENT_TYPE_JSON = "application/json";
+    public static final String SCHEMA_VERSION = "1";
+
+    private static final Serde<String> KEY = Serdes.String();
+    private static final Serde<TelemetryRecord> RECORD = new JsonSerde<>(TelemetryRecord.class);
+    private static final Serde<JsonNode> JSON = new JsonSerde<>(JsonNode.class);
+
+    private static final Map<String, String> DELETE_7D = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()));
+    private static final Map<String, String> DELETE_30D = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(30).toMillis()));
+    private static final Map<String, String> COMPACT = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
+    /** Telemetry as accepted by the gateway, duplicates included. Key: deviceId. */
+    public static final Topic<String, TelemetryRecord> TELEMETRY_RAW =
+            new Topic<>("telemetry.raw", KEY, RECORD, DELETE_7D);
+    /** Telemetry after dedupe and last-write-wins. Key: deviceId. */
+    public static final Topic<String, TelemetryRecord> TELEMETRY_CLEAN =
+            new Topic<>("telemetry.clean", KEY, RECORD, DELETE_30D);
+    /** Losers of last-write-wins, with the winner. Key: deviceId. */
+    public static final Topic<String, JsonNode> TELEMETRY_CONFLICTS =
+            new Topic<>("telemetry.conflicts", KEY, JSON, DELETE_30D);
+    /** Records that could not be processed, with the reason in headers. Key: as received. */
+    public static final Topic<byte[], byte[]> TELEMETRY_DLQ =
+            new Topic<>("telemetry.dlq", Serdes.ByteArray(), Serdes.ByteArray(), DELETE_30D);
+    /** Device registry changes (token rotation, revocation). Key: deviceId. */
+    public static final Topic<String, JsonNode> DEVICE_REGISTRY =
+            new Topic<>("device.registry", KEY, JSON, COMPACT);
+    /** Per-device sync statistics. Key: deviceId. */
+    public static final Topic<String, JsonNode> DEVICE_SYNC_STATS =
+            new Topic<>("device.sync-stats", KEY, JSON, COMPACT);
+    /** Command state changes. Key: deviceId. */
+    public static final Topic<String, JsonNode> COMMAND_EVENTS =
+            new Topic<>("command.events", KEY, JSON, DELETE_30D);
+
+    public static final List<Topic<?, ?>> ALL = List.of(TELEMETRY_RAW, TELEMETRY_CLEAN, TELEMETRY_CONFLICTS,
+            TELEMETRY_DLQ, DEVICE_REGISTRY, DEVICE_SYNC_STATS, COMMAND_EVENTS);
+
+    private Topics() {
+    }
+}

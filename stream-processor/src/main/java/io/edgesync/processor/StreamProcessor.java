@@ -1,0 +1,59 @@
+package io.edgesync.processor;
+
+import io.edgesync.processor.topology.TelemetryTopology;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The stream-processor service: runs {@link TelemetryTopology} with exactly-once processing. */
+public final class StreamProcessor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
+
+    private final KafkaStreams streams;
+
+    private StreamProcessor(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public static StreamProcessor start(ProcessorConfig config) {
+        StreamsBuilder builder = new StreamsBuilder();
+        TelemetryTopology.build(builder, config);
+        KafkaStreams streams = new KafkaStreams(builder.build(), properties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("event=stream_thread_failed", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        streams.start();
+        LOG.info("event=processor_started application_id={}", config.applicationId());
+        return new StreamProcessor(streams);
+    }
+
+    public static Properties properties(ProcessorConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        LOG.info("event=processor_stopped");
+    }
+}
