@@ -73,9 +73,22 @@ public final class ControlPlane implements AutoCloseable {
         dispatcher = CommandDispatcher.start(DispatcherConfig.from(common));
         started.push(dispatcher);
         started.push(CockroachSink.start(SinkConfig.from(common)));
-        started.push(StreamProcessor.start(ProcessorConfig.from(common)));
+        StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(common));
+        started.push(processor);
+        awaitRunning(processor);
         gateway = IngestGateway.start(GatewayConfig.from(common), new TrustingAuthenticator());
         started.push(gateway);
+    }
+
+    private static void awaitRunning(StreamProcessor processor) {
+        try {
+            if (!processor.awaitRunning(java.time.Duration.ofSeconds(120))) {
+                throw new IllegalStateException("the stream processor did not start: " + processor.state());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the stream processor", e);
+        }
     }
 
     public String gatewayUrl() {

@@ -4,6 +4,7 @@ import io.edgesync.processor.topology.TelemetryTopology;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -47,13 +48,28 @@ public final class StreamProcessor implements AutoCloseable {
         return p;
     }
 
+    /** Blocks until the topology is running (partitions assigned, state restored), or the timeout passes. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state().hasCompletedShutdown()
+                    || streams.state() == KafkaStreams.State.ERROR) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        // leave the group so a restarted instance is assigned at once instead of after the session timeout
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         LOG.info("event=processor_stopped");
     }
 }

@@ -1,0 +1,66 @@
+package io.edgesync.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgesync.shared.kafka.Topics;
+import io.edgesync.testsupport.Await;
+import io.edgesync.testsupport.KafkaTopics;
+import io.edgesync.testsupport.TempDirs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** {@code edgesync local}: the control plane on a data directory that survives restarts. */
+class LocalModeIT {
+
+    @Test
+    void dataSurvivesARestartOnTheSameDataDirectory() throws Exception {
+        Path home = TempDirs.create("local-");
+        String previousHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        ControlPlane.Options options = new ControlPlane.Options(home.resolve("data"), 0, 0, 0, 0, null, true);
+        try {
+            // GIVEN a record accepted by a running local control plane
+            try (ControlPlane plane = ControlPlane.start(options)) {
+                String lines = plane.addressLines();
+                assertTrue(lines.matches("(?s)gateway=http://127\\.0\\.0\\.1:\\d+\\ndispatcher=http://127\\.0\\.0\\.1:\\d+\\n"
+                        + "kafka=127\\.0\\.0\\.1:\\d+\\njdbc=jdbc:postgresql://127\\.0\\.0\\.1:\\d+/postgres\\?user=postgres\\n"),
+                        lines);
+                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(plane.gatewayUrl() + "/api/v1/sync/telemetry"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"r1\",\"deviceId\":\"local-1\","
+                                + "\"sensorId\":\"s\",\"timestamp\":1700000000000,\"dataType\":\"t\",\"value\":1}]"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), response.body());
+                Await.equalTo(Duration.ofSeconds(60), () -> count(plane.jdbcUrl()), 1L, "rows in telemetry_data");
+            }
+            // WHEN it is started again on the same data directory
+            try (ControlPlane plane = ControlPlane.start(options)) {
+                // THEN the database row and the Kafka record are still there
+                assertEquals(1L, count(plane.jdbcUrl()));
+                assertEquals(1, KafkaTopics.readAll(plane.kafkaBootstrap(), Topics.TELEMETRY_RAW.name()).size());
+            }
+        } finally {
+            System.setProperty("user.home", previousHome);
+            TempDirs.deleteRecursively(home);
+        }
+    }
+
+    private static long count(String jdbcUrl) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM telemetry_data")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
