@@ -14,7 +14,8 @@ public record ProcessorConfig(String kafkaBootstrap, String applicationId, Strin
     public static final Setting<String> APPLICATION_ID = Setting.string("processor.application-id",
             "edgesync-stream-processor", "Kafka Streams application id (consumer group and state prefix).");
     public static final Setting<String> STATE_DIR = Setting.string("processor.state-dir",
-            System.getProperty("java.io.tmpdir") + "/edgesync-streams", "Directory for the persistent state stores.");
+            "edgesync-streams",
+            "Directory for the persistent state stores (relative paths are from the working directory).");
     public static final Setting<Integer> THREADS = Setting.integer("processor.stream-threads", 1, 1, 64,
             "Kafka Streams threads.");
     public static final Setting<Duration> RETENTION = Setting.duration("processor.dedupe-retention", "7d",
