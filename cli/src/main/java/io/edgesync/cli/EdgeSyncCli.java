@@ -1,12 +1,13 @@
 package io.edgesync.cli;
 
+import io.edgesync.shared.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The single EdgeSync command line: {@code bin/edgesync <command>}. */
 @Command(name = "edgesync", mixinStandardHelpOptions = true, version = "edgesync 0.1.0",
         description = "EdgeSync: telemetry off edge fleets into Kafka and CockroachDB, commands back.",
-        subcommands = {DemoCommand.class, LocalCommand.class, ConfigDocs.class, io.edgesync.cli.bench.BenchCommand.class,
+        subcommands = {DemoCommand.class, LocalCommand.class, ServeCommand.class, TopicsCommand.class, ConfigDocs.class, io.edgesync.cli.bench.BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class EdgeSyncCli implements Runnable {
 
@@ -25,7 +26,15 @@ public final class EdgeSyncCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new EdgeSyncCli()).execute(args);
+        CommandLine cli = new CommandLine(new EdgeSyncCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        int exit = cli.execute(args);
         System.exit(exit);
     }
 }
