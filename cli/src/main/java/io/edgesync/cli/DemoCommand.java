@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 
 /** {@code edgesync demo}: the whole system on embedded defaults, with a simulated fleet. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts Kafka, PostgreSQL and the four services in one process, runs a simulated fleet",
-            "of real edge agents (each with its own SQLite file), prints progress and a summary.",
-            "Stops cleanly on Ctrl-C or SIGTERM."})
+        description = "Starts Kafka, PostgreSQL and the four services in one process, runs a simulated fleet of "
+            + "real edge agents (each with its own SQLite file), prints progress and a summary. Stops "
+            + "cleanly on Ctrl-C or SIGTERM.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--devices", description = "Simulated devices (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     int devices;

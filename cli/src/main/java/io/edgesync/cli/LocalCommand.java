@@ -7,9 +7,9 @@ import picocli.CommandLine.Option;
 
 /** {@code edgesync local}: the control plane on embedded Kafka and PostgreSQL, for trying the API by hand. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-        description = {"Runs the control plane (Kafka, PostgreSQL, gateway, stream processor, sink, dispatcher)",
-            "in one process. Prints one line per address (name=value) once ready; data survives restarts",
-            "with the same --data-dir. Stops on Ctrl-C or SIGTERM."})
+        description = "Runs the control plane (Kafka, PostgreSQL, gateway, stream processor, sink, dispatcher) in "
+            + "one process. Prints one line per address (name=value) once ready; data survives restarts "
+            + "with the same --data-dir. Stops on Ctrl-C or SIGTERM.")
 final class LocalCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Data directory (default: ${DEFAULT-VALUE}).",
             defaultValue = "${sys:user.home}/.edgesync/local")

@@ -22,9 +22,9 @@ import picocli.CommandLine.Parameters;
  * then {@code EDGESYNC_*} environment variables (docs/configuration.md).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Runs one service (gateway, processor, sink, dispatcher) against an external Kafka and",
-            "database. Configuration: defaults < --config YAML < EDGESYNC_* environment variables.",
-            "Stops cleanly on Ctrl-C or SIGTERM."})
+        description = "Runs one service (gateway, processor, sink, dispatcher) against an external Kafka and "
+            + "database. Configuration: defaults < --config YAML < EDGESYNC_* environment variables. "
+            + "Stops cleanly on Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
     enum Service { gateway, processor, sink, dispatcher }
 
