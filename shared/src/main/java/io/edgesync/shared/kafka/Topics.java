@@ -1,6 +1,8 @@
 package io.edgesync.shared.kafka;
 
 import io.edgesync.shared.json.JsonSerde;
+import io.edgesync.shared.model.ConflictRecord;
+import io.edgesync.shared.model.DeviceSyncStats;
 import io.edgesync.shared.model.TelemetryRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -38,8 +40,8 @@ public final class Topics {
     public static final Topic<String, TelemetryRecord> TELEMETRY_CLEAN =
             new Topic<>("telemetry.clean", KEY, RECORD, DELETE_30D);
     /** Losers of last-write-wins, with the winner. Key: deviceId. */
-    public static final Topic<String, JsonNode> TELEMETRY_CONFLICTS =
-            new Topic<>("telemetry.conflicts", KEY, JSON, DELETE_30D);
+    public static final Topic<String, ConflictRecord> TELEMETRY_CONFLICTS =
+            new Topic<>("telemetry.conflicts", KEY, new JsonSerde<>(ConflictRecord.class), DELETE_30D);
     /** Records that could not be processed, with the reason in headers. Key: as received. */
     public static final Topic<byte[], byte[]> TELEMETRY_DLQ =
             new Topic<>("telemetry.dlq", Serdes.ByteArray(), Serdes.ByteArray(), DELETE_30D);
@@ -47,8 +49,8 @@ public final class Topics {
     public static final Topic<String, JsonNode> DEVICE_REGISTRY =
             new Topic<>("device.registry", KEY, JSON, COMPACT);
     /** Per-device sync statistics. Key: deviceId. */
-    public static final Topic<String, JsonNode> DEVICE_SYNC_STATS =
-            new Topic<>("device.sync-stats", KEY, JSON, COMPACT);
+    public static final Topic<String, DeviceSyncStats> DEVICE_SYNC_STATS =
+            new Topic<>("device.sync-stats", KEY, new JsonSerde<>(DeviceSyncStats.class), COMPACT);
     /** Command state changes. Key: deviceId. */
     public static final Topic<String, JsonNode> COMMAND_EVENTS =
             new Topic<>("command.events", KEY, JSON, DELETE_30D);
