@@ -96,6 +96,12 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
                 requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType);
     }
 
+    /** The same configuration without the local endpoint (for one-shot commands beside a running agent). */
+    public AgentConfig withHttpPortOff() {
+        return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
+                requestTimeout, retry, store, -1, enrollmentKey, commandWait, heartbeatInterval, deviceType);
+    }
+
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }

@@ -18,6 +18,7 @@ import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.model.RecordValidator;
+import io.edgesync.shared.model.Rejection;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -74,11 +75,27 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     public static EdgeAgent open(AgentConfig config, HttpClient http, Clock clock, DoubleSupplier random) {
+        return open(config, http, clock, random, true);
+    }
+
+    /**
+     * Opens the store to collect records beside a running agent (another process): no restart
+     * recovery, which would disturb that agent's batch in flight. Use it without {@link #start()}.
+     */
+    public static EdgeAgent attach(AgentConfig config) {
+        return open(config.withHttpPortOff(), HttpClient.newHttpClient(), Clock.systemUTC(), Math::random, false);
+    }
+
+    private static EdgeAgent open(AgentConfig config, HttpClient http, Clock clock, DoubleSupplier random,
+                                  boolean recover) {
         LocalStore store = LocalStore.open(config.databaseFile(), config.store(), clock);
         try {
             String deviceId = config.deviceId() != null ? config.deviceId() : store.state(AgentState.DEVICE_ID);
             if (deviceId == null) {
                 throw new ConfigException("agent.device-id is required (or run `edgesync agent enroll` first)");
+            }
+            if (!recover) {
+                return new EdgeAgent(config.withDeviceId(deviceId), store, http, clock, random);
             }
             store.putState(AgentState.DEVICE_ID, deviceId);
             int released = store.releaseSyncing();
@@ -156,19 +173,45 @@ public final class EdgeAgent implements AutoCloseable {
     public int submitJson(List<JsonNode> records) {
         List<TelemetryRecord> valid = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            JsonNode node = records.get(i);
-            if (node instanceof ObjectNode o && !o.hasNonNull("id")) {
-                o = o.deepCopy();
-                o.put("id", UUID.randomUUID().toString());
-                node = o;
-            }
-            RecordValidator.Result result = RecordValidator.validate(i, node, config.deviceId());
+            RecordValidator.Result result = validate(i, records.get(i));
             if (!result.ok()) {
                 throw new ApiException(ErrorCode.INVALID_REQUEST, "record " + i + ": " + result.rejection().message(),
                         Map.of("index", i, "code", result.rejection().code()), null);
             }
             valid.add(result.record());
         }
+        return insert(valid);
+    }
+
+    /**
+     * Stores the valid records of a stream and returns the refused ones (index, code, reason),
+     * which are not stored.
+     */
+    public List<Rejection> submitEach(List<JsonNode> records) {
+        List<TelemetryRecord> valid = new ArrayList<>(records.size());
+        List<Rejection> refused = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            RecordValidator.Result result = validate(i, records.get(i));
+            if (result.ok()) {
+                valid.add(result.record());
+            } else {
+                refused.add(result.rejection());
+            }
+        }
+        insert(valid);
+        return refused;
+    }
+
+    private RecordValidator.Result validate(int index, JsonNode node) {
+        if (node instanceof ObjectNode o && !o.has("id")) {
+            o = o.deepCopy();
+            o.put("id", UUID.randomUUID().toString());
+            node = o;
+        }
+        return RecordValidator.validate(index, node, config.deviceId());
+    }
+
+    private int insert(List<TelemetryRecord> valid) {
         try {
             return store.insert(valid);
         } catch (StoreFullException e) {
