@@ -136,6 +136,11 @@ public final class IngestGateway implements AutoCloseable {
         return accepting.get() && reachability.reachable();
     }
 
+    /** Requests admitted and not yet answered. */
+    public int requestsInFlight() {
+        return gate.active();
+    }
+
     public int port() {
         return app.port();
     }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             // one line per benchmark
             DispatcherBench.class,
+            GatewayBench.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -9,16 +9,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes accepted telemetry to {@code telemetry.raw} with an idempotent, acks=all producer. A batch
@@ -31,10 +39,20 @@ public final class TelemetryPublisher implements AutoCloseable {
         new RecordHeader(Topics.HEADER_SCHEMA_VERSION, Topics.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8))
     };
 
-    private final Producer<String, byte[]> producer;
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryPublisher.class);
 
-    public TelemetryPublisher(Producer<String, byte[]> producer) {
-        this.producer = producer;
+    private final Supplier<Producer<String, byte[]>> factory;
+    private final AtomicReference<Producer<String, byte[]>> producer;
+    private volatile boolean closed;
+
+    /**
+     * @param factory makes a producer; called once now, and again when the idempotent producer's
+     *                sequence state is lost (e.g. the broker restarted while batches expired), which
+     *                a fresh producer id clears at once
+     */
+    public TelemetryPublisher(Supplier<Producer<String, byte[]>> factory) {
+        this.factory = factory;
+        this.producer = new AtomicReference<>(factory.get());
     }
 
     public static TelemetryPublisher create(String bootstrapServers, Duration produceTimeout,
@@ -56,7 +74,7 @@ public final class TelemetryPublisher implements AutoCloseable {
                 Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(1_010, timeoutMs)),
                 Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class),
                 Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        return new TelemetryPublisher(new KafkaProducer<>(config));
+        return new TelemetryPublisher(() -> new KafkaProducer<>(config));
     }
 
     /**
@@ -66,10 +84,16 @@ public final class TelemetryPublisher implements AutoCloseable {
      * producer closed) fails the future too; it never throws.
      */
     public CompletableFuture<Void> publish(String deviceId, List<byte[]> values) {
+        Producer<String, byte[]> current = producer.get();
         BatchAck ack = new BatchAck(values.size());
+        ack.whenComplete((ok, error) -> {
+            if (error != null && sequenceStateLost(error)) {
+                replace(current, error);
+            }
+        });
         try {
             for (byte[] value : values) {
-                producer.send(new ProducerRecord<>(Topics.TELEMETRY_RAW.name(), null, deviceId, value, List.of(HEADERS)),
+                current.send(new ProducerRecord<>(Topics.TELEMETRY_RAW.name(), null, deviceId, value, List.of(HEADERS)),
                         ack);
             }
         } catch (RuntimeException e) {
@@ -78,13 +102,37 @@ public final class TelemetryPublisher implements AutoCloseable {
         return ack;
     }
 
+    private static boolean sequenceStateLost(Throwable failure) {
+        Throwable error = failure.getCause() != null && failure instanceof org.apache.kafka.common.KafkaException
+                && !(failure instanceof org.apache.kafka.common.errors.ApiException) ? failure.getCause() : failure;
+        return error instanceof OutOfOrderSequenceException || error instanceof UnknownProducerIdException
+                || error instanceof InvalidProducerEpochException || error instanceof ProducerFencedException
+                || error instanceof IllegalStateException;
+    }
+
+    private void replace(Producer<String, byte[]> broken, Throwable error) {
+        if (closed) {
+            return;
+        }
+        Producer<String, byte[]> fresh = factory.get();
+        if (producer.compareAndSet(broken, fresh)) {
+            LOG.warn("event=producer_replaced reason={}", error.getClass().getSimpleName());
+            Thread closer = new Thread(() -> broken.close(Duration.ZERO), "gateway-producer-close");
+            closer.setDaemon(true);
+            closer.start();
+        } else {
+            fresh.close(Duration.ZERO);
+        }
+    }
+
     public void flush() {
-        producer.flush();
+        producer.get().flush();
     }
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        closed = true;
+        producer.get().close(Duration.ofSeconds(10));
     }
 
     /** Completes when every record of a batch is acknowledged; fails on the first error. */
