@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             // one line per benchmark
             DispatcherBench.class,
             GatewayBench.class,
+            ProcessorBench.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
