@@ -2,6 +2,7 @@ package io.edgesync.cli;
 
 import io.edgesync.dispatcher.CommandDispatcher;
 import io.edgesync.dispatcher.DispatcherConfig;
+import io.edgesync.dispatcher.auth.LocalCredentials;
 import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.gateway.IngestGateway;
 import io.edgesync.gateway.auth.TrustingAuthenticator;
@@ -38,6 +39,7 @@ public final class ControlPlane implements AutoCloseable {
     private String jdbcUrl;
     private IngestGateway gateway;
     private CommandDispatcher dispatcher;
+    private LocalCredentials credentials;
 
     public static ControlPlane start(Options options) {
         ControlPlane plane = new ControlPlane();
@@ -63,13 +65,17 @@ public final class ControlPlane implements AutoCloseable {
             started.push(pg);
             jdbcUrl = pg.jdbcUrl();
         }
-        ConfigSource common = ConfigSource.of(Map.of(
-                "kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "database.jdbc-url", jdbcUrl,
-                "gateway.port", Integer.toString(o.gatewayPort()),
-                "dispatcher.port", Integer.toString(o.dispatcherPort()),
-                "gateway.auth-mode", "none",
-                "processor.state-dir", o.dataDir().resolve("streams").toString()));
+        credentials = LocalCredentials.loadOrCreate(o.dataDir());
+        ConfigSource common = ConfigSource.of(Map.ofEntries(
+                Map.entry("dispatcher.signing-key-file", credentials.signingKeyFile().toString()),
+                Map.entry("dispatcher.operator-token", credentials.operatorToken()),
+                Map.entry("dispatcher.enrollment-key", credentials.enrollmentKey()),
+                Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
+                Map.entry("database.jdbc-url", jdbcUrl),
+                Map.entry("gateway.port", Integer.toString(o.gatewayPort())),
+                Map.entry("dispatcher.port", Integer.toString(o.dispatcherPort())),
+                Map.entry("gateway.auth-mode", "none"),
+                Map.entry("processor.state-dir", o.dataDir().resolve("streams").toString())));
         dispatcher = CommandDispatcher.start(DispatcherConfig.from(common));
         started.push(dispatcher);
         started.push(CockroachSink.start(SinkConfig.from(common)));
@@ -107,6 +113,15 @@ public final class ControlPlane implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** The dispatcher's public key (JWK) that verifies device tokens: the gateway's gateway.jwt-public-key-file. */
+    public Path publicKeyFile() {
+        return credentials.publicKeyFile();
+    }
+
+    public LocalCredentials credentials() {
+        return credentials;
+    }
+
     public IngestGateway gateway() {
         return gateway;
     }
@@ -116,7 +131,9 @@ public final class ControlPlane implements AutoCloseable {
         return "gateway=" + gatewayUrl() + "\n"
                 + "dispatcher=" + dispatcherUrl() + "\n"
                 + "kafka=" + kafkaBootstrap() + "\n"
-                + "jdbc=" + jdbcUrl() + "\n";
+                + "jdbc=" + jdbcUrl() + "\n"
+                + "operator-token=" + credentials.operatorToken() + "\n"
+                + "enrollment-key=" + credentials.enrollmentKey() + "\n";
     }
 
     @Override

@@ -3,134 +3,134 @@ package io.edgesync.sink;
 import com.zaxxer.hikari.HikariDataSource;
 import io.edgesync.shared.db.Database;
 import io.edgesync.shared.db.Transactions;
-import io.edgesync.shared.kafka.Topics;
-import io.edgesync.shared.model.TelemetryRecord;
-import io.edgesync.sink.store.TelemetryWriter;
+import io.edgesync.sink.consume.SinkCounters;
+import io.edgesync.sink.consume.SinkLoop;
+import io.edgesync.sink.dlq.DeadLetters;
+import io.edgesync.sink.retention.Dialect;
+import io.edgesync.sink.retention.Retention;
+import io.edgesync.sink.retry.Backoff;
+import io.edgesync.sink.store.BatchWriter;
+import io.edgesync.sink.store.BisectingWriter;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink service: consumes {@code telemetry.clean} (read_committed) and commits it to the
- * database in batches; Kafka offsets are committed only after the database commit.
+ * The sink service: consumes {@code telemetry.clean}, {@code telemetry.conflicts} and
+ * {@code device.sync-stats} (read_committed) and commits them to CockroachDB or PostgreSQL in
+ * batches; Kafka offsets are committed only after the database commit. See docs/database.md.
  */
 public final class CockroachSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CockroachSink.class);
-    private static final Duration DB_RETRY = Duration.ofSeconds(1);
+    private static final Duration TX_INITIAL_BACKOFF = Duration.ofMillis(10);
+    private static final Duration RECONNECT_INITIAL_BACKOFF = Duration.ofMillis(100);
 
-    private final SinkConfig config;
     private final HikariDataSource dataSource;
-    private final TelemetryWriter writer;
-    private final KafkaConsumer<String, TelemetryRecord> consumer;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicLong rowsCommitted = new AtomicLong();
+    private final DeadLetters deadLetters;
+    private final SinkLoop loop;
+    private final SinkCounters counters = new SinkCounters();
     private final Thread thread;
+    private final Dialect dialect;
+    private final ScheduledExecutorService retentionScheduler;
 
-    private CockroachSink(SinkConfig config, HikariDataSource dataSource) {
-        this.config = config;
+    private CockroachSink(SinkConfig config, HikariDataSource dataSource, Dialect dialect, Retention retention,
+                          boolean sweep) {
         this.dataSource = dataSource;
-        this.writer = new TelemetryWriter(new Transactions(dataSource));
-        this.consumer = new KafkaConsumer<>(Map.of(
+        this.dialect = dialect;
+        this.deadLetters = new DeadLetters(config.kafkaBootstrap());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchRows()),
-                new StringDeserializer(), Topics.TELEMETRY_CLEAN.valueSerde().deserializer());
-        this.thread = new Thread(this::run, "cockroach-sink");
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        BisectingWriter writer = new BisectingWriter(new BatchWriter(
+                new Transactions(dataSource, config.txMaxAttempts(), TX_INITIAL_BACKOFF)));
+        this.loop = new SinkLoop(consumer, writer, deadLetters, config.batchRows(), config.batchLinger(),
+                new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()), counters);
+        this.thread = new Thread(loop, "cockroach-sink");
+        this.retentionScheduler = sweep ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cockroach-sink-retention");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        if (retentionScheduler != null) {
+            long every = retention.interval().toMillis();
+            retentionScheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    retention.sweep();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warn("event=retention_sweep_failed error={}", e.getClass().getSimpleName());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
     public static CockroachSink start(SinkConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Migrates the schema, detects the database, sets up retention and starts consuming. */
+    public static CockroachSink start(SinkConfig config, Clock clock) {
         HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "cockroach-sink");
-        Database.migrate(dataSource);
-        CockroachSink sink = new CockroachSink(config, dataSource);
-        sink.consumer.subscribe(List.of(Topics.TELEMETRY_CLEAN.name()));
-        sink.thread.start();
-        LOG.info("event=sink_started group_id={}", config.groupId());
-        return sink;
+        try {
+            Database.migrate(dataSource);
+            Dialect dialect;
+            try (Connection c = dataSource.getConnection()) {
+                dialect = Dialect.detect(c);
+            }
+            Retention retention = new Retention(dataSource, config.retention(), config.retentionInterval(),
+                    config.retentionBatchRows(), clock);
+            boolean sweep = retention.install(dialect);
+            CockroachSink sink = new CockroachSink(config, dataSource, dialect, retention, sweep);
+            sink.thread.start();
+            LOG.info("event=sink_started group_id={} dialect={} batch_rows={} linger_ms={}", config.groupId(),
+                    dialect, config.batchRows(), config.batchLinger().toMillis());
+            return sink;
+        } catch (SQLException | RuntimeException e) {
+            dataSource.close();
+            throw new IllegalStateException("cockroach-sink cannot start: " + e.getMessage(), e);
+        }
     }
 
-    /** Rows committed to the database since start (after reduction inside batches). */
+    public SinkCounters counters() {
+        return counters;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Records committed (database, then offsets) since start. */
     public long rowsCommitted() {
-        return rowsCommitted.get();
+        return counters.recordsCommitted();
     }
 
-    private void run() {
-        List<TelemetryRecord> batch = new ArrayList<>(config.batchRows());
-        long batchStarted = 0;
-        try {
-            while (running.get()) {
-                ConsumerRecords<String, TelemetryRecord> records = consumer.poll(config.batchLinger());
-                for (ConsumerRecord<String, TelemetryRecord> r : records) {
-                    if (r.value() != null) {
-                        if (batch.isEmpty()) {
-                            batchStarted = System.nanoTime();
-                        }
-                        batch.add(r.value());
-                    }
-                }
-                boolean full = batch.size() >= config.batchRows();
-                boolean lingered = !batch.isEmpty()
-                        && System.nanoTime() - batchStarted >= config.batchLinger().toNanos();
-                if (full || lingered || (batch.isEmpty() && !records.isEmpty())) {
-                    flush(batch);
-                    batch.clear();
-                }
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private void flush(List<TelemetryRecord> batch) {
-        while (running.get()) {
-            try {
-                writer.write(TelemetryWriter.reduce(batch));
-                consumer.commitSync();
-                rowsCommitted.addAndGet(batch.size());
-                return;
-            } catch (SQLException e) {
-                LOG.warn("event=sink_write_failed rows={} sqlstate={} reason=\"{}\"", batch.size(), e.getSQLState(),
-                        e.getMessage());
-                sleep(DB_RETRY);
-            }
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
+    /** Flushes and commits what is written, then stops; anything unwritten is read again on restart. */
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
+        loop.stop();
         try {
-            thread.join(15_000);
+            thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (retentionScheduler != null) {
+            retentionScheduler.shutdownNow();
+        }
+        deadLetters.close();
         dataSource.close();
         LOG.info("event=sink_stopped");
     }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /** Typed configuration of the CockroachDB sink. */
 public record SinkConfig(String kafkaBootstrap, String jdbcUrl, String groupId, int batchRows, Duration batchLinger,
-                         int poolSize) {
+                         int poolSize, int txMaxAttempts, Duration reconnectBackoffMax, Duration retention,
+                         Duration retentionInterval, int retentionBatchRows) {
 
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
@@ -22,12 +23,27 @@ public record SinkConfig(String kafkaBootstrap, String jdbcUrl, String groupId, 
             "Longest a partial batch waits for more rows.");
     public static final Setting<Integer> POOL_SIZE = Setting.integer("sink.pool-size", 4, 1, 256,
             "Database connections of the sink.");
+    public static final Setting<Integer> TX_MAX_ATTEMPTS = Setting.integer("sink.tx-max-attempts", 8, 1, 100,
+            "Attempts of one batch transaction that fails with SQLSTATE 40001 (serialization failure) before the "
+                    + "sink pauses and retries it with backoff.");
+    public static final Setting<Duration> RECONNECT_BACKOFF_MAX = Setting.duration("sink.reconnect-backoff-max", "5s",
+            "Longest wait between attempts while the database is unreachable (the consumer is paused and keeps "
+                    + "polling, so it stays in its group).");
+    public static final Setting<Duration> RETENTION = Setting.duration("sink.retention", "90d",
+            "How long telemetry_data and conflict_log rows are kept, by reading time (timestamp, detected_at). "
+                    + "CockroachDB: row-level TTL; PostgreSQL: a batched delete run by the sink.");
+    public static final Setting<Duration> RETENTION_INTERVAL = Setting.duration("sink.retention-interval", "1h",
+            "How often the sink deletes expired rows on PostgreSQL (and the TTL job runs on CockroachDB).");
+    public static final Setting<Integer> RETENTION_BATCH_ROWS = Setting.integer("sink.retention-batch-rows", 10_000,
+            1, 1_000_000, "Most rows one retention DELETE statement removes on PostgreSQL.");
 
     public static final List<Setting<?>> SETTINGS = List.of(KAFKA, JDBC_URL, GROUP_ID, BATCH_ROWS, BATCH_LINGER,
-            POOL_SIZE);
+            POOL_SIZE, TX_MAX_ATTEMPTS, RECONNECT_BACKOFF_MAX, RETENTION, RETENTION_INTERVAL, RETENTION_BATCH_ROWS);
 
     public static SinkConfig from(ConfigSource source) {
         return new SinkConfig(source.get(KAFKA), source.get(JDBC_URL), source.get(GROUP_ID), source.get(BATCH_ROWS),
-                source.get(BATCH_LINGER), source.get(POOL_SIZE));
+                source.get(BATCH_LINGER), source.get(POOL_SIZE), source.get(TX_MAX_ATTEMPTS),
+                source.get(RECONNECT_BACKOFF_MAX), source.get(RETENTION), source.get(RETENTION_INTERVAL),
+                source.get(RETENTION_BATCH_ROWS));
     }
 }

@@ -1,0 +1,54 @@
+package io.edgesync.sink.consume;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the sink has done since it started; read by tests, benchmarks and metrics. */
+public final class SinkCounters {
+    final AtomicLong recordsCommitted = new AtomicLong();
+    final AtomicLong rowsChanged = new AtomicLong();
+    final AtomicLong batchesCommitted = new AtomicLong();
+    final AtomicLong deadLetters = new AtomicLong();
+    final AtomicLong pauses = new AtomicLong();
+    final AtomicLong failedAttempts = new AtomicLong();
+    final AtomicLong assignments = new AtomicLong();
+    final AtomicBoolean paused = new AtomicBoolean();
+
+    /** Consumed records whose offsets were committed after their batch's database commit. */
+    public long recordsCommitted() {
+        return recordsCommitted.get();
+    }
+
+    /** telemetry_data rows inserted or changed (losers and replays change none). */
+    public long rowsChanged() {
+        return rowsChanged.get();
+    }
+
+    public long batchesCommitted() {
+        return batchesCommitted.get();
+    }
+
+    /** Records sent to telemetry.dlq. */
+    public long deadLetters() {
+        return deadLetters.get();
+    }
+
+    /** Times consumption was paused because the database was unavailable or failing. */
+    public long pauses() {
+        return pauses.get();
+    }
+
+    /** Batch attempts that failed (database unavailable, retries exhausted, DLQ unavailable). */
+    public long failedAttempts() {
+        return failedAttempts.get();
+    }
+
+    /** Partition assignments received (a new one during an outage means the group was left). */
+    public long assignments() {
+        return assignments.get();
+    }
+
+    public boolean paused() {
+        return paused.get();
+    }
+}
