@@ -63,7 +63,8 @@ public final class AgentBench implements Callable<Integer> {
                 TopicAdmin.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
                 try (IngestGateway gateway = IngestGateway.start(GatewayConfig.from(ConfigSource.of(Map.of(
                         "kafka.bootstrap-servers", kafka.bootstrapServers(), "gateway.port", "0",
-                        "gateway.auth-mode", "none"))), new TrustingAuthenticator())) {
+                        "gateway.auth-mode", "none", "gateway.rate-limit.records-per-second", "100000000",
+                        "gateway.rate-limit.burst", "100000000"))), new TrustingAuthenticator())) {
                     rawUpload(gateway);
                     drain(dir, gateway);
                 }
