@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             DispatcherBench.class,
             GatewayBench.class,
             ProcessorBench.class,
+            AgentBench.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
