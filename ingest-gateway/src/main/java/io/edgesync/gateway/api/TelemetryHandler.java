@@ -137,7 +137,7 @@ public final class TelemetryHandler implements Handler {
         String authenticated = authenticator.authenticate(new Credentials(ctx.header("Authorization"), chain));
         byte[] json = reader.decode(ctx.header("Content-Encoding"), ctx.bodyAsBytes());
         BatchParser.Batch batch = parser.parse(json);
-        List<JsonNode> records = batch.records();
+        List<BatchParser.RawRecord> records = batch.records();
         String deviceId = authenticated != null ? authenticated : claimedDevice(batch);
         if (batch.deviceId() != null && !batch.deviceId().equals(deviceId)) {
             throw new ApiException(ErrorCode.FORBIDDEN, "the envelope names device " + batch.deviceId()
@@ -152,12 +152,14 @@ public final class TelemetryHandler implements Handler {
         }
         String batchId = batch.batchId() != null ? batch.batchId() : UUID.randomUUID().toString();
         long receivedAt = clock.millis();
+        RecordEncoder.Receipt receipt = new RecordEncoder.Receipt(deviceId, receivedAt, batchId);
         List<byte[]> values = new ArrayList<>(records.size());
         List<Rejection> rejected = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
-            RecordValidator.Result r = RecordValidator.validate(i, records.get(i), deviceId);
+            BatchParser.RawRecord raw = records.get(i);
+            RecordValidator.Result r = RecordValidator.validate(i, raw.node(), deviceId);
             if (r.ok()) {
-                values.add(RecordEncoder.encode(r.record().withReceipt(receivedAt, batchId)));
+                values.add(receipt.value(batch.json(), raw, r.record()));
             } else {
                 rejected.add(r.rejection());
                 metrics.rejected(r.rejection().code());
@@ -170,7 +172,7 @@ public final class TelemetryHandler implements Handler {
     private static String claimedDevice(BatchParser.Batch batch) {
         String claimed = batch.deviceId();
         if (claimed == null && !batch.records().isEmpty()) {
-            JsonNode first = batch.records().get(0).get("deviceId");
+            JsonNode first = batch.records().get(0).node().get("deviceId");
             claimed = first != null && first.isTextual() ? first.asText() : null;
         }
         if (claimed == null || claimed.isBlank()) {
