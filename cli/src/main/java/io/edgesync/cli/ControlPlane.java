@@ -5,7 +5,6 @@ import io.edgesync.dispatcher.DispatcherConfig;
 import io.edgesync.dispatcher.auth.LocalCredentials;
 import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.gateway.IngestGateway;
-import io.edgesync.gateway.auth.TrustingAuthenticator;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.StreamProcessor;
 import io.edgesync.shared.config.ConfigSource;
@@ -24,6 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole control plane in one process on the embedded defaults: a real Kafka broker, a real
  * PostgreSQL, and the four services. Used by {@code edgesync local} and {@code edgesync demo}.
+ * Devices authenticate as in production: the gateway verifies ES256 device tokens that the
+ * dispatcher issues (enrol with the printed enrollment key), with the key pair kept in the data directory.
  * Closing stops everything in reverse order of start.
  */
 public final class ControlPlane implements AutoCloseable {
@@ -74,7 +75,8 @@ public final class ControlPlane implements AutoCloseable {
                 Map.entry("database.jdbc-url", jdbcUrl),
                 Map.entry("gateway.port", Integer.toString(o.gatewayPort())),
                 Map.entry("dispatcher.port", Integer.toString(o.dispatcherPort())),
-                Map.entry("gateway.auth-mode", "none"),
+                Map.entry("gateway.auth-mode", "jwt"),
+                Map.entry("gateway.jwt-public-key-file", credentials.publicKeyFile().toString()),
                 Map.entry("processor.state-dir", o.dataDir().resolve("streams").toString())));
         dispatcher = CommandDispatcher.start(DispatcherConfig.from(common));
         started.push(dispatcher);
@@ -82,7 +84,7 @@ public final class ControlPlane implements AutoCloseable {
         StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(common));
         started.push(processor);
         awaitRunning(processor);
-        gateway = IngestGateway.start(GatewayConfig.from(common), new TrustingAuthenticator());
+        gateway = IngestGateway.start(GatewayConfig.from(common));
         started.push(gateway);
     }
 

@@ -37,12 +37,10 @@ class LocalModeIT {
                         + "kafka=127\\.0\\.0\\.1:\\d+\\njdbc=jdbc:postgresql://127\\.0\\.0\\.1:\\d+/postgres\\?user=postgres\\n"
                         + "operator-token=[A-Za-z0-9_-]{20,}\\nenrollment-key=[A-Za-z0-9_-]{20,}\\n"), lines);
                 credentialLines = credentialLines(lines);
-                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create(plane.gatewayUrl() + "/api/v1/sync/telemetry"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"r1\",\"deviceId\":\"local-1\","
-                                + "\"sensorId\":\"s\",\"timestamp\":1700000000000,\"dataType\":\"t\",\"value\":1}]"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                // (devices authenticate with a token the dispatcher issues against the printed enrollment key)
+                assertEquals(401, DeviceHttp.upload(plane.gatewayUrl(), null, "local-1", "r0").statusCode());
+                String token = DeviceHttp.enrol(plane.dispatcherUrl(), plane.credentials().enrollmentKey(), "local-1");
+                HttpResponse<String> response = DeviceHttp.upload(plane.gatewayUrl(), token, "local-1", "r1");
                 assertEquals(200, response.statusCode(), response.body());
                 Await.equalTo(Duration.ofSeconds(60), () -> count(plane.jdbcUrl()), 1L, "rows in telemetry_data");
             }

@@ -54,7 +54,8 @@ public final class CockroachSink implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchRows()),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchRows(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         BisectingWriter writer = new BisectingWriter(new BatchWriter(
                 new Transactions(dataSource, config.txMaxAttempts(), TX_INITIAL_BACKOFF)));

@@ -8,7 +8,7 @@ import java.util.List;
 /** Typed configuration of the CockroachDB sink. */
 public record SinkConfig(String kafkaBootstrap, String jdbcUrl, String groupId, int batchRows, Duration batchLinger,
                          int poolSize, int txMaxAttempts, Duration reconnectBackoffMax, Duration retention,
-                         Duration retentionInterval, int retentionBatchRows) {
+                         Duration retentionInterval, int retentionBatchRows, Duration sessionTimeout) {
 
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
@@ -37,13 +37,18 @@ public record SinkConfig(String kafkaBootstrap, String jdbcUrl, String groupId, 
     public static final Setting<Integer> RETENTION_BATCH_ROWS = Setting.integer("sink.retention-batch-rows", 10_000,
             1, 1_000_000, "Most rows one retention DELETE statement removes on PostgreSQL.");
 
+    public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("sink.session-timeout", "45s",
+            "Kafka consumer session timeout: how long a sink that died without leaving its group keeps its "
+                    + "partitions before the others take them over (the broker allows 6s to 5m by default).");
+
     public static final List<Setting<?>> SETTINGS = List.of(KAFKA, JDBC_URL, GROUP_ID, BATCH_ROWS, BATCH_LINGER,
-            POOL_SIZE, TX_MAX_ATTEMPTS, RECONNECT_BACKOFF_MAX, RETENTION, RETENTION_INTERVAL, RETENTION_BATCH_ROWS);
+            POOL_SIZE, TX_MAX_ATTEMPTS, RECONNECT_BACKOFF_MAX, RETENTION, RETENTION_INTERVAL, RETENTION_BATCH_ROWS,
+            SESSION_TIMEOUT);
 
     public static SinkConfig from(ConfigSource source) {
         return new SinkConfig(source.get(KAFKA), source.get(JDBC_URL), source.get(GROUP_ID), source.get(BATCH_ROWS),
                 source.get(BATCH_LINGER), source.get(POOL_SIZE), source.get(TX_MAX_ATTEMPTS),
                 source.get(RECONNECT_BACKOFF_MAX), source.get(RETENTION), source.get(RETENTION_INTERVAL),
-                source.get(RETENTION_BATCH_ROWS));
+                source.get(RETENTION_BATCH_ROWS), source.get(SESSION_TIMEOUT));
     }
 }

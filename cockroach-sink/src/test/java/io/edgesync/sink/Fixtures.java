@@ -8,13 +8,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Records, producers and table reads shared by the sink's tests. */
@@ -39,19 +43,34 @@ final class Fixtures {
     }
 
     static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        // one request in flight keeps order without idempotence (the fresh test broker may still be
+        // electing leaders, which the idempotent producer answers with sequence errors)
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, Object value) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(), Json.toBytes(value)));
+    /** Sends one record; the caller checks the returned acknowledgement or flushes. */
+    static Future<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, String topic, String key,
+                                       Object value) {
+        return producer.send(new ProducerRecord<>(topic, key.getBytes(), Json.toBytes(value)));
     }
 
+    /** Sends every record and waits until the broker has acknowledged each one. */
     static void sendAll(String bootstrap, List<TelemetryRecord> records) {
         try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
-            records.forEach(r -> send(p, Topics.TELEMETRY_CLEAN.name(), r.deviceId(), r));
+            List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+            records.forEach(r -> acks.add(send(p, Topics.TELEMETRY_CLEAN.name(), r.deviceId(), r)));
             p.flush();
+            for (Future<RecordMetadata> ack : acks) {
+                try {
+                    ack.get();
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new AssertionError("broker refused a test record", e);
+                }
+            }
         }
     }
 

@@ -78,6 +78,9 @@ final class AgentLoops implements AutoCloseable {
                 agent.cloud().commandRound(config.commandWait());
                 failures = 0;
             } catch (UploadException | RuntimeException e) {
+                if (stopped) {
+                    return;
+                }
                 failures++;
                 long wait = backoff.waitMillis(failures, e instanceof UploadException u ? u.retryAfter() : null);
                 LOG.warn("event=command_poll_failed device={} wait_ms={} reason=\"{}\"", config.deviceId(), wait,

@@ -155,4 +155,34 @@ class AgentGatewayOutageIT {
             gateway.close();
         }
     }
+
+    @Test
+    void theRealGatewaysRateLimit429WithRetryAfterIsHonouredAndNothingIsLostOrDoubled() throws Exception {
+        // GIVEN a gateway allowing 200 records/s per device (bucket of 300) and an agent sending batches of 250
+        String device = "limited-device";
+        IngestGateway gateway = cloud.startGateway(0, Map.of("gateway.rate-limit.records-per-second", "200",
+                "gateway.rate-limit.burst", "300"));
+        AgentConfig base = config(device, gateway.url(), 250, Duration.ofHours(1));
+        AgentConfig patient = new AgentConfig(base.deviceId(), base.databaseFile(), base.gatewayUrl(), null, null, 250,
+                base.syncInterval(), base.requestTimeout(),
+                new TelemetrySync.RetryPolicy(10, Duration.ofMillis(50), 2.0, Duration.ofSeconds(5)), base.store(), -1,
+                null, base.commandWait(), base.heartbeatInterval(), base.deviceType());
+        try (EdgeAgent agent = EdgeAgent.open(patient, HttpClient.newHttpClient(), Clock.systemUTC(), () -> 0.5)) {
+            agent.submit(readings(device, 0, 1000));
+            // WHEN it syncs
+            TelemetrySync.CycleResult result = agent.syncNow();
+
+            // THEN it was told 429 with Retry-After, waited at least that long each time (its own backoff
+            // would have waited 50-100 ms), and every record landed once
+            assertTrue(result.ok(), () -> String.valueOf(result.failure()));
+            assertEquals(1000, result.accepted());
+            assertTrue(!result.waits().isEmpty(), "the gateway answered 429 at least once");
+            assertTrue(result.waits().stream().allMatch(w -> w >= 1000), "waits " + result.waits()
+                    + " honour Retry-After (whole seconds)");
+            Await.equalTo(Duration.ofSeconds(60), () -> cloud.rows(device), 1000L, "rows in telemetry_data");
+            assertEquals(1000, cloud.distinctIds(device));
+        } finally {
+            gateway.close();
+        }
+    }
 }

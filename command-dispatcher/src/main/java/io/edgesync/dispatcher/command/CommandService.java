@@ -2,6 +2,7 @@ package io.edgesync.dispatcher.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgesync.dispatcher.device.DeviceService;
+import io.edgesync.dispatcher.device.DeviceStore;
 import io.edgesync.dispatcher.events.CommandEvent;
 import io.edgesync.dispatcher.events.EventPublisher;
 import io.edgesync.shared.db.Transactions;
@@ -80,7 +81,7 @@ public final class CommandService {
             if (command == null) {
                 throw notFound(commandId);
             }
-            return expireIfDue(c, command) ? expireDue(c, command.deviceId()) : new Changed(command, List.of());
+            return isPastTtl(command) ? expireDue(c, command.deviceId()) : new Changed(command, List.of());
         });
         events.commandEvents(changed.events());
         return changed.command() != null ? changed.command() : tx.inTransaction(c -> CommandStore.get(c, commandId, false));
@@ -88,7 +89,7 @@ public final class CommandService {
 
     public List<CommandView> list(String deviceId, CommandStatus status, int limit) throws SQLException {
         Changed changed = tx.inTransaction(c -> {
-            if (!io.edgesync.dispatcher.device.DeviceStore.exists(c, deviceId)) {
+            if (!DeviceStore.exists(c, deviceId)) {
                 throw DeviceService.notFound(deviceId);
             }
             return expireDue(c, deviceId);
@@ -112,9 +113,9 @@ public final class CommandService {
             CommandStore.markDelivered(c, due, now);
             List<CommandView> out = new ArrayList<>(due.size());
             for (CommandView d : due) {
-                CommandView now2 = delivered(d, now);
-                published.add(event(now2, d.status(), now));
-                out.add(now2);
+                CommandView sent = delivered(d, now);
+                published.add(event(sent, d.status(), now));
+                out.add(sent);
             }
             return out;
         });
@@ -137,7 +138,7 @@ public final class CommandService {
             if (command.state() == outcome) {
                 return new Changed(command, List.of());
             }
-            if (expireIfDue(c, command)) {
+            if (isPastTtl(command)) {
                 return expireDue(c, deviceId);
             }
             if (command.state() != CommandStatus.DELIVERED) {
@@ -166,7 +167,7 @@ public final class CommandService {
             if (command.state() == CommandStatus.CANCELLED) {
                 return new Changed(command, List.of());
             }
-            if (expireIfDue(c, command)) {
+            if (isPastTtl(command)) {
                 return expireDue(c, command.deviceId());
             }
             if (!command.state().open()) {
@@ -199,7 +200,7 @@ public final class CommandService {
         return published.size();
     }
 
-    private boolean expireIfDue(Connection c, CommandView command) {
+    private boolean isPastTtl(CommandView command) {
         return command.state().open() && command.expiresAt() != null
                 && !Instant.parse(command.expiresAt()).isAfter(clock.instant());
     }

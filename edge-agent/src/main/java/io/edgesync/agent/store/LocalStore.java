@@ -113,7 +113,10 @@ public final class LocalStore implements AutoCloseable {
                         ps.setString(8, r.metadata() == null ? null : r.metadata().toString());
                         ps.setInt(9, r.version());
                         ps.setLong(10, now);
-                        inserted += ps.executeUpdate();
+                        ps.addBatch();
+                    }
+                    for (int n : ps.executeBatch()) {
+                        inserted += Math.max(0, n);
                     }
                 }
                 total += inserted;
@@ -341,23 +344,28 @@ public final class LocalStore implements AutoCloseable {
         putStateIn(key, Long.toString(stateLong(key) + delta));
     }
 
+    private static final int IDS_PER_UPDATE = 500;
+
+    /** One UPDATE per 500 ids ({@code id IN (...)}), not one per record. */
     private int setStatus(Collection<String> ids, String status, String error) throws SQLException {
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE telemetry_data SET sync_status = ?, sync_timestamp = ?, last_error = ? WHERE id = ?")) {
-            long now = clock.millis();
-            for (String id : ids) {
+        List<String> all = List.copyOf(ids);
+        long now = clock.millis();
+        int updated = 0;
+        for (int from = 0; from < all.size(); from += IDS_PER_UPDATE) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IDS_PER_UPDATE));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE telemetry_data SET sync_status = ?,"
+                    + " sync_timestamp = ?, last_error = ? WHERE id IN (" + marks + ")")) {
                 ps.setString(1, status);
                 ps.setLong(2, now);
                 ps.setString(3, error);
-                ps.setString(4, id);
-                ps.addBatch();
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(4 + i, chunk.get(i));
+                }
+                updated += ps.executeUpdate();
             }
-            ps.executeBatch();
         }
-        return ids.size();
+        return updated;
     }
 
     Connection connection() {

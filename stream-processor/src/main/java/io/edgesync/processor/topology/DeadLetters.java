@@ -6,13 +6,18 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-/** The headers a {@code telemetry.dlq} record carries (documented in docs/topics.md). */
+/**
+ * The headers a {@code telemetry.dlq} record carries (docs/topics.md); the same names as the
+ * sink's dead letters, so one reader handles both.
+ */
 public final class DeadLetters {
-    public static final String REASON = "dlq-reason";
-    public static final String MESSAGE = "dlq-message";
-    public static final String SOURCE_TOPIC = "dlq-source-topic";
-    public static final String PARTITION = "dlq-partition";
-    public static final String OFFSET = "dlq-offset";
+    public static final String REASON = "dlq.reason";
+    public static final String DETAIL = "dlq.detail";
+    public static final String SOURCE_TOPIC = "dlq.source.topic";
+    public static final String PARTITION = "dlq.source.partition";
+    public static final String OFFSET = "dlq.source.offset";
+    public static final String SERVICE = "dlq.service";
+    public static final String THIS_SERVICE = "stream-processor";
 
     private DeadLetters() {
     }
@@ -24,7 +29,8 @@ public final class DeadLetters {
             headers.add(h);
         }
         headers.add(REASON, utf8(reason));
-        headers.add(MESSAGE, utf8(message));
+        headers.add(DETAIL, utf8(message));
+        headers.add(SERVICE, utf8(THIS_SERVICE));
         if (source != null) {
             headers.add(SOURCE_TOPIC, utf8(source.topic()));
             headers.add(PARTITION, utf8(Integer.toString(source.partition())));

@@ -6,6 +6,7 @@ import io.edgesync.shared.json.Json;
 import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.RecordOrdering;
 import io.edgesync.shared.model.TelemetryRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -21,13 +22,13 @@ import org.slf4j.LoggerFactory;
  * ({@link Decision}): winners out as {@link Outcome.Clean}, losers as {@link Outcome.Conflict},
  * unreadable records as {@link Outcome.DeadLetter}; counts per device and publishes the totals.
  */
-final class DedupeProcessor implements Processor<byte[], byte[], String, Outcome> {
+final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome> {
     private static final Logger LOG = LoggerFactory.getLogger(DedupeProcessor.class);
 
     private final long retentionMs;
     private final Duration purgeInterval;
     private final Duration statsInterval;
-    private ProcessorContext<String, Outcome> context;
+    private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, IdentityState> identities;
     private DeviceStatsRecorder stats;
 
@@ -38,7 +39,7 @@ final class DedupeProcessor implements Processor<byte[], byte[], String, Outcome
     }
 
     @Override
-    public void init(ProcessorContext<String, Outcome> context) {
+    public void init(ProcessorContext<byte[], Outcome> context) {
         this.context = context;
         this.identities = context.getStateStore(TelemetryTopology.IDENTITY_STORE);
         KeyValueStore<String, DeviceTotals> totals = context.getStateStore(TelemetryTopology.STATS_STORE);
@@ -73,7 +74,7 @@ final class DedupeProcessor implements Processor<byte[], byte[], String, Outcome
             byte[] json = Json.toBytes(incoming);
             identities.put(identity, current == null ? IdentityState.first(incoming, hash, json, in.timestamp())
                     : current.replacedBy(incoming, hash, json, in.timestamp()));
-            context.forward(new Record<String, Outcome>(incoming.deviceId(), new Outcome.Clean(json),
+            context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.Clean(json),
                     in.timestamp(), in.headers()));
         } else {
             identities.put(identity, current.withLoser(hash, in.timestamp()));
@@ -83,7 +84,7 @@ final class DedupeProcessor implements Processor<byte[], byte[], String, Outcome
             ConflictRecord conflict = new ConflictRecord(incoming.id(), incoming.deviceId(), decision.conflictType(),
                     incoming, winner, decision.incomingWins() ? incoming : winner, ConflictRecord.LAST_WRITE_WINS,
                     decision.decidedBy(), context.currentSystemTimeMs());
-            context.forward(new Record<String, Outcome>(incoming.deviceId(), new Outcome.Conflict(conflict),
+            context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.Conflict(conflict),
                     in.timestamp(), in.headers()));
         }
         stats.record(incoming, decision.incomingWins() ? 1 : 0, 0, conflicts);
@@ -93,13 +94,13 @@ final class DedupeProcessor implements Processor<byte[], byte[], String, Outcome
         var source = context.recordMetadata().orElse(null);
         LOG.warn("event=record_dead_lettered reason={} partition={} offset={}", reason,
                 source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
-        context.forward(new Record<String, Outcome>(null, new Outcome.DeadLetter(in.key(), in.value()),
+        context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.DeadLetter(in.value()),
                 in.timestamp(), DeadLetters.headers(in.headers(), reason, message, source)));
     }
 
     private void publishStats(long now) {
-        stats.publish(now, s -> context.forward(new Record<String, Outcome>(s.deviceId(), new Outcome.Stats(s), now,
-                new RecordHeaders())));
+        stats.publish(now, s -> context.forward(new Record<byte[], Outcome>(
+                s.deviceId().getBytes(StandardCharsets.UTF_8), new Outcome.Stats(s), now, new RecordHeaders())));
     }
 
     private void purgeExpired(long streamTime) {

@@ -60,9 +60,10 @@ class DeadLetterTopologyTest {
         for (int i = 0; i < dead.size(); i++) {
             Headers h = dead.get(i).headers();
             assertEquals(Topics.TELEMETRY_RAW.name(), header(h, DeadLetters.SOURCE_TOPIC));
+            assertEquals("stream-processor", header(h, DeadLetters.SERVICE));
             assertEquals("0", header(h, DeadLetters.PARTITION));
             assertEquals(Integer.toString(i), header(h, DeadLetters.OFFSET));
-            assertTrue(!header(h, DeadLetters.MESSAGE).isBlank());
+            assertTrue(!header(h, DeadLetters.DETAIL).isBlank());
         }
         assertEquals(List.of(good), t.clean.readValuesToList(), "the valid record after the poison was processed");
     }
