@@ -52,7 +52,7 @@ public final class TelemetryHandler implements Handler {
     private final DeviceAuthenticator authenticator;
     private final DeviceRateLimiter rateLimiter;
     private final TelemetryPublisher publisher;
-    private final BooleanSupplier kafkaReachable;
+    private final BooleanSupplier kafkaReady;
     private final RequestGate gate;
     private final Semaphore inFlight;
     private final Duration produceTimeout;
@@ -61,7 +61,7 @@ public final class TelemetryHandler implements Handler {
     private final Executor responder;
 
     public TelemetryHandler(UploadReader reader, BatchParser parser, DeviceAuthenticator authenticator,
-                            DeviceRateLimiter rateLimiter, TelemetryPublisher publisher, BooleanSupplier kafkaReachable,
+                            DeviceRateLimiter rateLimiter, TelemetryPublisher publisher, BooleanSupplier kafkaReady,
                             RequestGate gate, Semaphore inFlight, Duration produceTimeout, Clock clock, GatewayMetrics metrics,
                             Executor responder) {
         this.reader = Objects.requireNonNull(reader);
@@ -69,7 +69,7 @@ public final class TelemetryHandler implements Handler {
         this.authenticator = Objects.requireNonNull(authenticator);
         this.rateLimiter = Objects.requireNonNull(rateLimiter);
         this.publisher = Objects.requireNonNull(publisher);
-        this.kafkaReachable = Objects.requireNonNull(kafkaReachable);
+        this.kafkaReady = Objects.requireNonNull(kafkaReady);
         this.gate = Objects.requireNonNull(gate);
         this.inFlight = Objects.requireNonNull(inFlight);
         this.produceTimeout = Objects.requireNonNull(produceTimeout);
@@ -94,8 +94,8 @@ public final class TelemetryHandler implements Handler {
                 return;
             }
             int n = prepared.values().size();
-            if (!kafkaReachable.getAsBoolean()) {
-                throw unavailable(Pressure.KAFKA_UNAVAILABLE, "telemetry cannot be stored now: Kafka is unreachable");
+            if (!kafkaReady.getAsBoolean()) {
+                throw unavailable(Pressure.KAFKA_UNAVAILABLE, "telemetry cannot be stored now: Kafka is unreachable or the device registry is still loading");
             }
             if (!inFlight.tryAcquire(n)) {
                 throw unavailable(Pressure.IN_FLIGHT_FULL, "too many records waiting for Kafka; retry later");
