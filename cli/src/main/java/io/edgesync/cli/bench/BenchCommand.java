@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Benchmarks that print figures (records/s, rows/s, memory).",
         subcommands = {
             // one line per benchmark
+            SinkBench.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
