@@ -2,9 +2,9 @@ package io.edgesync.cli;
 
 import io.edgesync.dispatcher.CommandDispatcher;
 import io.edgesync.dispatcher.DispatcherConfig;
+import io.edgesync.dispatcher.auth.LocalCredentials;
 import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.gateway.IngestGateway;
-import io.edgesync.gateway.auth.TrustingAuthenticator;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.StreamProcessor;
 import io.edgesync.shared.config.ConfigSource;
@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole control plane in one process on the embedded defaults: a real Kafka broker, a real
  * PostgreSQL, and the four services. Used by {@code edgesync local} and {@code edgesync demo}.
+ * Devices authenticate as in production: the gateway verifies ES256 device tokens that the
+ * dispatcher issues (enrol with the printed enrollment key), with the key pair kept in the data directory.
  * Closing stops everything in reverse order of start.
  */
 public final class ControlPlane implements AutoCloseable {
@@ -38,6 +40,7 @@ public final class ControlPlane implements AutoCloseable {
     private String jdbcUrl;
     private IngestGateway gateway;
     private CommandDispatcher dispatcher;
+    private LocalCredentials credentials;
 
     public static ControlPlane start(Options options) {
         ControlPlane plane = new ControlPlane();
@@ -63,20 +66,25 @@ public final class ControlPlane implements AutoCloseable {
             started.push(pg);
             jdbcUrl = pg.jdbcUrl();
         }
-        ConfigSource common = ConfigSource.of(Map.of(
-                "kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "database.jdbc-url", jdbcUrl,
-                "gateway.port", Integer.toString(o.gatewayPort()),
-                "dispatcher.port", Integer.toString(o.dispatcherPort()),
-                "gateway.auth-mode", "none",
-                "processor.state-dir", o.dataDir().resolve("streams").toString()));
+        credentials = LocalCredentials.loadOrCreate(o.dataDir());
+        ConfigSource common = ConfigSource.of(Map.ofEntries(
+                Map.entry("dispatcher.signing-key-file", credentials.signingKeyFile().toString()),
+                Map.entry("dispatcher.operator-token", credentials.operatorToken()),
+                Map.entry("dispatcher.enrollment-key", credentials.enrollmentKey()),
+                Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
+                Map.entry("database.jdbc-url", jdbcUrl),
+                Map.entry("gateway.port", Integer.toString(o.gatewayPort())),
+                Map.entry("dispatcher.port", Integer.toString(o.dispatcherPort())),
+                Map.entry("gateway.auth-mode", "jwt"),
+                Map.entry("gateway.jwt-public-key-file", credentials.publicKeyFile().toString()),
+                Map.entry("processor.state-dir", o.dataDir().resolve("streams").toString())));
         dispatcher = CommandDispatcher.start(DispatcherConfig.from(common));
         started.push(dispatcher);
         started.push(CockroachSink.start(SinkConfig.from(common)));
         StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(common));
         started.push(processor);
         awaitRunning(processor);
-        gateway = IngestGateway.start(GatewayConfig.from(common), new TrustingAuthenticator());
+        gateway = IngestGateway.start(GatewayConfig.from(common));
         started.push(gateway);
     }
 
@@ -107,6 +115,15 @@ public final class ControlPlane implements AutoCloseable {
         return jdbcUrl;
     }
 
+    /** The dispatcher's public key (JWK) that verifies device tokens: the gateway's gateway.jwt-public-key-file. */
+    public Path publicKeyFile() {
+        return credentials.publicKeyFile();
+    }
+
+    public LocalCredentials credentials() {
+        return credentials;
+    }
+
     public IngestGateway gateway() {
         return gateway;
     }
@@ -116,7 +133,9 @@ public final class ControlPlane implements AutoCloseable {
         return "gateway=" + gatewayUrl() + "\n"
                 + "dispatcher=" + dispatcherUrl() + "\n"
                 + "kafka=" + kafkaBootstrap() + "\n"
-                + "jdbc=" + jdbcUrl() + "\n";
+                + "jdbc=" + jdbcUrl() + "\n"
+                + "operator-token=" + credentials.operatorToken() + "\n"
+                + "enrollment-key=" + credentials.enrollmentKey() + "\n";
     }
 
     @Override

@@ -59,7 +59,8 @@ final class DemoCommand implements Callable<Integer> {
                     new ControlPlane.Options(dir, 0, 0, 0, 0, null, !temporary)));
             System.out.print(plane.addressLines());
             SimulatedFleet fleet = lifecycle.manage(new SimulatedFleet(dir.resolve("fleet"), devices, recordsPerDevice,
-                    plane.gatewayUrl(), plane.dispatcherUrl()));
+                    plane.gatewayUrl(), plane.dispatcherUrl(), new SimulatedFleet.FleetCredentials(
+                            plane.credentials().enrollmentKey(), plane.credentials().operatorToken())));
             System.out.printf("fleet: %d devices x %d readings, %d readings/s each%n", devices, recordsPerDevice, rate);
             fleet.start();
             long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;

@@ -2,9 +2,7 @@ package io.edgesync.cli;
 
 import io.edgesync.dispatcher.CommandDispatcher;
 import io.edgesync.dispatcher.DispatcherConfig;
-import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.gateway.IngestGateway;
-import io.edgesync.gateway.auth.TrustingAuthenticator;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.StreamProcessor;
 import io.edgesync.shared.config.ConfigSource;
@@ -39,15 +37,7 @@ final class ServeCommand implements Callable<Integer> {
         ConfigSource config = ConfigSource.load(configFile, System.getenv());
         try (Lifecycle lifecycle = Lifecycle.install()) {
             switch (service) {
-                case gateway -> {
-                    GatewayConfig c = GatewayConfig.from(config);
-                    if (c.authMode() != GatewayConfig.AuthMode.NONE) {
-                        System.err.println("error: gateway.auth-mode=jwt is not available in this build yet;"
-                                + " set gateway.auth-mode=none for trusted networks only");
-                        return 2;
-                    }
-                    lifecycle.manage(IngestGateway.start(c, new TrustingAuthenticator()));
-                }
+                case gateway -> lifecycle.manage(IngestGateway.start(config));
                 case processor -> lifecycle.manage(StreamProcessor.start(ProcessorConfig.from(config)));
                 case sink -> lifecycle.manage(CockroachSink.start(SinkConfig.from(config)));
                 case dispatcher -> lifecycle.manage(CommandDispatcher.start(DispatcherConfig.from(config)));

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,16 +29,30 @@ final class SimulatedFleet implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final int recordsPerDevice;
 
-    SimulatedFleet(Path dir, int devices, int recordsPerDevice, String gatewayUrl, String dispatcherUrl) {
+    /**
+     * Enrols every device with the dispatcher ({@code enrollment}) and opens its agent with the token
+     * it was issued, so uploads are authenticated exactly as a real fleet's are.
+     */
+    SimulatedFleet(Path dir, int devices, int recordsPerDevice, String gatewayUrl, String dispatcherUrl,
+                   FleetCredentials credentials) {
         this.recordsPerDevice = recordsPerDevice;
         HttpClient http = HttpClient.newBuilder().executor(httpExecutor).connectTimeout(Duration.ofSeconds(5)).build();
+        List<String> ids = new ArrayList<>();
         for (int i = 1; i <= devices; i++) {
-            String deviceId = String.format("demo-device-%04d", i);
+            ids.add(String.format("demo-device-%04d", i));
+        }
+        Map<String, String> tokens = new FleetEnrollment(http, dispatcherUrl, credentials.enrollmentKey(),
+                credentials.operatorToken()).enrol(ids);
+        for (String deviceId : ids) {
             AgentConfig config = new AgentConfig(deviceId, dir.resolve(deviceId + ".db"), gatewayUrl, dispatcherUrl,
-                    null, 1000, Duration.ofSeconds(1), Duration.ofSeconds(30),
+                    tokens.get(deviceId), 1000, Duration.ofSeconds(1), Duration.ofSeconds(30),
                     new TelemetrySync.RetryPolicy(5, Duration.ofMillis(500), 2.0, Duration.ofSeconds(10)));
             agents.add(EdgeAgent.open(config, http, Clock.systemUTC()));
         }
+    }
+
+    /** The fleet enrollment key, and the operator token used to re-issue tokens of devices enrolled before. */
+    record FleetCredentials(String enrollmentKey, String operatorToken) {
     }
 
     /** Starts every agent's background sync. */

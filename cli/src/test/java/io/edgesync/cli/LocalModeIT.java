@@ -28,19 +28,19 @@ class LocalModeIT {
         String previousHome = System.getProperty("user.home");
         System.setProperty("user.home", home.toString());
         ControlPlane.Options options = new ControlPlane.Options(home.resolve("data"), 0, 0, 0, 0, null, true);
+        String credentialLines;
         try {
             // GIVEN a record accepted by a running local control plane
             try (ControlPlane plane = ControlPlane.start(options)) {
                 String lines = plane.addressLines();
                 assertTrue(lines.matches("(?s)gateway=http://127\\.0\\.0\\.1:\\d+\\ndispatcher=http://127\\.0\\.0\\.1:\\d+\\n"
-                        + "kafka=127\\.0\\.0\\.1:\\d+\\njdbc=jdbc:postgresql://127\\.0\\.0\\.1:\\d+/postgres\\?user=postgres\\n"),
-                        lines);
-                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create(plane.gatewayUrl() + "/api/v1/sync/telemetry"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"r1\",\"deviceId\":\"local-1\","
-                                + "\"sensorId\":\"s\",\"timestamp\":1700000000000,\"dataType\":\"t\",\"value\":1}]"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                        + "kafka=127\\.0\\.0\\.1:\\d+\\njdbc=jdbc:postgresql://127\\.0\\.0\\.1:\\d+/postgres\\?user=postgres\\n"
+                        + "operator-token=[A-Za-z0-9_-]{20,}\\nenrollment-key=[A-Za-z0-9_-]{20,}\\n"), lines);
+                credentialLines = credentialLines(lines);
+                // (devices authenticate with a token the dispatcher issues against the printed enrollment key)
+                assertEquals(401, DeviceHttp.upload(plane.gatewayUrl(), null, "local-1", "r0").statusCode());
+                String token = DeviceHttp.enrol(plane.dispatcherUrl(), plane.credentials().enrollmentKey(), "local-1");
+                HttpResponse<String> response = DeviceHttp.upload(plane.gatewayUrl(), token, "local-1", "r1");
                 assertEquals(200, response.statusCode(), response.body());
                 Await.equalTo(Duration.ofSeconds(60), () -> count(plane.jdbcUrl()), 1L, "rows in telemetry_data");
             }
@@ -49,11 +49,23 @@ class LocalModeIT {
                 // THEN the database row and the Kafka record are still there
                 assertEquals(1L, count(plane.jdbcUrl()));
                 assertEquals(1, KafkaTopics.readAll(plane.kafkaBootstrap(), Topics.TELEMETRY_RAW.name()).size());
+                // AND the operator token and enrollment key are the ones printed before
+                assertEquals(credentialLines, credentialLines(plane.addressLines()));
+                HttpResponse<String> devices = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(plane.dispatcherUrl() + "/api/v1/devices"))
+                        .header("Authorization", "Bearer " + plane.credentials().operatorToken()).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, devices.statusCode(), devices.body());
             }
         } finally {
             System.setProperty("user.home", previousHome);
             TempDirs.deleteRecursively(home);
         }
+    }
+
+    private static String credentialLines(String lines) {
+        return lines.lines().filter(l -> l.startsWith("operator-token=") || l.startsWith("enrollment-key="))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     private static long count(String jdbcUrl) throws Exception {

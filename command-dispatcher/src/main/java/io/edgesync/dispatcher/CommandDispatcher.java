@@ -1,40 +1,146 @@
 package io.edgesync.dispatcher;
 
+import com.nimbusds.jose.jwk.ECKey;
 import com.zaxxer.hikari.HikariDataSource;
+import io.edgesync.dispatcher.api.CommandRoutes;
+import io.edgesync.dispatcher.api.ConfigRoutes;
+import io.edgesync.dispatcher.api.DeviceRoutes;
+import io.edgesync.dispatcher.api.Errors;
+import io.edgesync.dispatcher.auth.Authenticator;
+import io.edgesync.dispatcher.command.CommandService;
+import io.edgesync.dispatcher.command.LongPoll;
+import io.edgesync.dispatcher.config.ConfigService;
+import io.edgesync.dispatcher.device.DeviceService;
+import io.edgesync.dispatcher.device.DeviceStore;
+import io.edgesync.dispatcher.events.EventPublisher;
+import io.edgesync.shared.auth.Tokens;
+import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.db.Database;
+import io.edgesync.shared.db.Transactions;
 import io.edgesync.shared.http.HttpServers;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The command dispatcher service: device registry, commands and config, served to devices. */
 public final class CommandDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
+    private static final int SWEEP_BATCH = 500;
 
     private final Javalin app;
-    private final HikariDataSource dataSource;
     private final AtomicBoolean ready;
+    private final Deque<AutoCloseable> resources;
 
-    private CommandDispatcher(Javalin app, HikariDataSource dataSource, AtomicBoolean ready) {
+    private CommandDispatcher(Javalin app, AtomicBoolean ready, Deque<AutoCloseable> resources) {
         this.app = app;
-        this.dataSource = dataSource;
         this.ready = ready;
+        this.resources = resources;
     }
 
     public static CommandDispatcher start(DispatcherConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** @param clock decides TTLs, visibility timeouts, offline status and token lifetimes */
+    public static CommandDispatcher start(DispatcherConfig config, Clock clock) {
+        ECKey key = Tokens.readKey(config.signingKeyFile());
+        if (!key.isPrivate()) {
+            throw new ConfigException("invalid key " + DispatcherConfig.SIGNING_KEY_FILE.key() + ": "
+                    + config.signingKeyFile() + " holds no private key; accepted: a JWK with an EC P-256 private key");
+        }
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            return start(config, clock, key, resources);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    private static CommandDispatcher start(DispatcherConfig config, Clock clock, ECKey key,
+                                           Deque<AutoCloseable> resources) {
         HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher");
+        resources.push(dataSource);
         Database.migrate(dataSource);
+        Transactions tx = new Transactions(dataSource);
+        EventPublisher events = new EventPublisher(config.kafkaBootstrap());
+        resources.push(events);
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(config.poolSize(), config.poolSize(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(10_000), threads("dispatcher-poll-"));
+        resources.push(() -> {
+            workers.shutdown();
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads("dispatcher-timer-"));
+        resources.push(timer::shutdownNow);
+
+        DeviceStore store = new DeviceStore(tx);
+        DeviceService devices = new DeviceService(store, new Tokens.Issuer(key, clock), events, clock,
+                config.deviceTokenTtl(), config.offlineAfter());
+        AtomicReference<LongPoll> poll = new AtomicReference<>();
+        CommandService commands = new CommandService(tx, events, id -> poll.get().signal(id), clock,
+                new CommandService.Timing(config.defaultCommandTtl(), config.maxCommandTtl(),
+                        config.visibilityTimeout(), config.maxCommandsPerPoll()));
+        LongPoll longPoll = new LongPoll(commands::deliver, workers, timer, config.longPollRecheck());
+        poll.set(longPoll);
+        Authenticator auth = new Authenticator(new Tokens.Verifier(key.toPublicJWK(), clock), store,
+                config.enrollmentKey(), config.operatorToken());
+
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
+        metrics.gauge(DispatcherMetrics.POLL_QUEUE, workers, w -> w.getQueue().size());
+        Counter expired = metrics.counter(DispatcherMetrics.COMMANDS_EXPIRED);
         AtomicBoolean ready = new AtomicBoolean(false);
         Javalin app = HttpServers.create("command-dispatcher", metrics, ready::get, 1024 * 1024);
+        Errors.install(app);
+        new DeviceRoutes(auth, devices).install(app);
+        new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
+        new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
+
+        long sweep = config.expirySweepInterval().toMillis();
+        timer.scheduleWithFixedDelay(() -> expire(commands, expired), sweep, sweep, TimeUnit.MILLISECONDS);
         app.start(config.host(), config.port());
+        resources.push(app::stop);
+        resources.push(longPoll);
         ready.set(true);
-        CommandDispatcher dispatcher = new CommandDispatcher(app, dataSource, ready);
+        CommandDispatcher dispatcher = new CommandDispatcher(app, ready, resources);
         LOG.info("event=dispatcher_started url={}", dispatcher.url());
         return dispatcher;
+    }
+
+    private static void expire(CommandService commands, Counter expired) {
+        try {
+            int n;
+            do {
+                n = commands.expireAllDue(SWEEP_BATCH);
+                expired.increment(n);
+            } while (n == SWEEP_BATCH);
+        } catch (Exception e) {
+            LOG.warn("event=expiry_sweep_failed reason=\"{}\"", e.toString());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     public int port() {
@@ -45,11 +151,22 @@ public final class CommandDispatcher implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
+    /** Readiness goes false first; then the HTTP server stops, polls end, and Kafka and the pool close. */
     @Override
     public void close() {
         ready.set(false);
-        app.stop();
-        dataSource.close();
+        closeAll(resources);
         LOG.info("event=dispatcher_stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable c = resources.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("event=stop_failed reason=\"{}\"", e.toString());
+            }
+        }
     }
 }

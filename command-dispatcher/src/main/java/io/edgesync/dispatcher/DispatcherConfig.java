@@ -1,11 +1,19 @@
 package io.edgesync.dispatcher;
 
+import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
-/** Typed configuration of the command dispatcher. */
-public record DispatcherConfig(String host, int port, String kafkaBootstrap, String jdbcUrl, int poolSize) {
+/** Typed configuration of the command dispatcher. Every key is listed in docs/configuration.md. */
+public record DispatcherConfig(String host, int port, String kafkaBootstrap, String jdbcUrl, int poolSize,
+                               Path signingKeyFile, String enrollmentKey, String operatorToken,
+                               Duration deviceTokenTtl, Duration defaultCommandTtl, Duration maxCommandTtl,
+                               Duration visibilityTimeout, Duration maxLongPoll, Duration longPollRecheck,
+                               Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
+                               int maxCommandsPerPoll) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -18,11 +26,66 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             "JDBC URL of CockroachDB or PostgreSQL (may carry credentials, so it is masked).");
     public static final Setting<Integer> POOL_SIZE = Setting.integer("dispatcher.pool-size", 8, 1, 256,
             "Database connections of the dispatcher.");
+    public static final Setting<String> SIGNING_KEY_FILE = Setting.string("dispatcher.signing-key-file", "",
+            "Required. JWK file with the ES256 private key that signs device and operator tokens; the gateway "
+                    + "gets the public half (gateway.jwt-public-key-file).");
+    public static final Setting<String> ENROLLMENT_KEY = Setting.secret("dispatcher.enrollment-key", "",
+            "Fleet enrollment key devices present to register themselves; empty: only operators register devices.");
+    public static final Setting<String> OPERATOR_TOKEN = Setting.secret("dispatcher.operator-token", "",
+            "Bootstrap operator API token (role operator); it can issue further operator and viewer tokens. "
+                    + "Empty: none.");
+    public static final Setting<Duration> DEVICE_TOKEN_TTL = Setting.duration("dispatcher.device-token-ttl", "365d",
+            "Lifetime of a device token.");
+    public static final Setting<Duration> DEFAULT_COMMAND_TTL = Setting.duration("dispatcher.command-default-ttl",
+            "24h", "Time to live of a command created without ttlSeconds; then it expires.");
+    public static final Setting<Duration> MAX_COMMAND_TTL = Setting.duration("dispatcher.command-max-ttl", "30d",
+            "Largest ttlSeconds a command may ask for; more is 400.");
+    public static final Setting<Duration> VISIBILITY_TIMEOUT = Setting.duration("dispatcher.visibility-timeout",
+            "60s", "A delivered command not acknowledged within this is delivered again.");
+    public static final Setting<Duration> MAX_LONG_POLL = Setting.duration("dispatcher.max-long-poll", "60s",
+            "Largest ?wait= a device may ask for; more is 400.");
+    public static final Setting<Duration> LONG_POLL_RECHECK = Setting.duration("dispatcher.long-poll-recheck", "500ms",
+            "How often a waiting long-poll re-reads the database, for commands created by another dispatcher "
+                    + "instance (commands created by this one answer at once).");
+    public static final Setting<Duration> HEARTBEAT_INTERVAL = Setting.duration("dispatcher.heartbeat-interval",
+            "30s", "Interval at which devices are expected to send heartbeats.");
+    public static final Setting<Integer> OFFLINE_AFTER = Setting.integer("dispatcher.offline-after-intervals", 3, 1,
+            1000, "A device with no heartbeat for this many heartbeat intervals shows offline.");
+    public static final Setting<Duration> EXPIRY_SWEEP = Setting.duration("dispatcher.expiry-sweep-interval", "5s",
+            "How often commands past their TTL are marked expired (and the change published).");
+    public static final Setting<Integer> MAX_COMMANDS_PER_POLL = Setting.integer("dispatcher.max-commands-per-poll",
+            100, 1, 10_000, "Most commands one poll delivers; the rest come with the next poll.");
 
-    public static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, KAFKA, JDBC_URL, POOL_SIZE);
+    public static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, KAFKA, JDBC_URL, POOL_SIZE, SIGNING_KEY_FILE,
+            ENROLLMENT_KEY, OPERATOR_TOKEN, DEVICE_TOKEN_TTL, DEFAULT_COMMAND_TTL, MAX_COMMAND_TTL,
+            VISIBILITY_TIMEOUT, MAX_LONG_POLL, LONG_POLL_RECHECK, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
+            MAX_COMMANDS_PER_POLL);
 
     public static DispatcherConfig from(ConfigSource source) {
+        String keyFile = source.get(SIGNING_KEY_FILE);
+        if (keyFile == null || keyFile.isBlank()) {
+            throw new ConfigException("missing key " + SIGNING_KEY_FILE.key() + " (environment variable "
+                    + SIGNING_KEY_FILE.envName() + "); accepted: " + SIGNING_KEY_FILE.accepted()
+                    + " naming a JWK file with an EC P-256 private key");
+        }
         return new DispatcherConfig(source.get(HOST), source.get(PORT), source.get(KAFKA), source.get(JDBC_URL),
-                source.get(POOL_SIZE));
+                source.get(POOL_SIZE), Path.of(keyFile), source.get(ENROLLMENT_KEY), source.get(OPERATOR_TOKEN),
+                positive(source, DEVICE_TOKEN_TTL), positive(source, DEFAULT_COMMAND_TTL),
+                positive(source, MAX_COMMAND_TTL), positive(source, VISIBILITY_TIMEOUT), positive(source, MAX_LONG_POLL),
+                positive(source, LONG_POLL_RECHECK), positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
+                positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL));
+    }
+
+    /** How long without a heartbeat before a device shows offline. */
+    public Duration offlineAfter() {
+        return heartbeatInterval.multipliedBy(offlineAfterIntervals);
+    }
+
+    private static Duration positive(ConfigSource source, Setting<Duration> setting) {
+        Duration d = source.get(setting);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException("invalid key " + setting.key() + ": " + d + "; accepted: a positive duration");
+        }
+        return d;
     }
 }

@@ -1,5 +1,6 @@
 package io.edgesync.agent;
 
+import io.edgesync.agent.store.StoreOptions;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
@@ -7,44 +8,101 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Typed configuration of one edge agent. */
+/**
+ * Typed configuration of one edge agent.
+ *
+ * @param deviceId      this device; null only before enrolment (then the enrolled id is used)
+ * @param httpPort      port of the local {@code POST /telemetry} endpoint on 127.0.0.1; 0 picks one, -1 turns it off
+ * @param enrollmentKey fleet enrollment key; when set, a 401 re-enrols instead of stopping
+ */
 public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
                           int batchSize, Duration syncInterval, Duration requestTimeout,
-                          TelemetrySync.RetryPolicy retry) {
+                          TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
+                          Duration commandWait, Duration heartbeatInterval, String deviceType) {
 
-    public static final Setting<String> DEVICE_ID = Setting.string("agent.device-id", null, "This device's id.");
+    public static final Setting<String> DEVICE_ID = Setting.string("agent.device-id", null,
+            "This device's id; may be left out when `agent enroll` obtains one.");
     public static final Setting<String> DATABASE = Setting.string("agent.database", "edge-agent.db",
             "Path of the agent's SQLite database.");
     public static final Setting<String> GATEWAY = Setting.string("agent.gateway-url", "http://127.0.0.1:7070",
             "Base URL of the ingest gateway.");
     public static final Setting<String> DISPATCHER = Setting.string("agent.dispatcher-url", "http://127.0.0.1:7071",
-            "Base URL of the command dispatcher.");
+            "Base URL of the command dispatcher; empty turns commands, config and heartbeats off.");
     public static final Setting<String> TOKEN = Setting.secret("agent.token", null,
-            "Device token (JWT) issued by the dispatcher.");
+            "Device token (JWT) issued by the dispatcher; when unset, the token stored by `agent enroll` is used.");
     public static final Setting<Integer> BATCH_SIZE = Setting.integer("agent.batch-size", 1000, 1, 5000,
-            "Records per upload.");
+            "Records per upload (halved for the cycle when the gateway answers 413).");
     public static final Setting<Duration> SYNC_INTERVAL = Setting.duration("agent.sync-interval", "5s",
             "Pause between sync cycles.");
     public static final Setting<Duration> REQUEST_TIMEOUT = Setting.duration("agent.request-timeout", "30s",
             "Timeout of one HTTP request.");
     public static final Setting<Integer> RETRY_ATTEMPTS = Setting.integer("agent.retry.max-attempts", 5, 1, 1000,
-            "Upload attempts per batch in one cycle.");
+            "Upload attempts per batch in one cycle; when they run out the records stay pending for the next cycle.");
     public static final Setting<Duration> RETRY_INITIAL = Setting.duration("agent.retry.initial-interval", "1s",
-            "First backoff interval.");
+            "First backoff interval (doubled per attempt, ±50% jitter; Retry-After raises it).");
     public static final Setting<Duration> RETRY_MAX = Setting.duration("agent.retry.max-interval", "60s",
             "Backoff cap.");
+    public static final Setting<StoreOptions.Durability> DURABILITY = Setting.oneOf("agent.store.durability",
+            StoreOptions.Durability.FULL, StoreOptions.Durability.class,
+            "full: SQLite synchronous=FULL, an accepted record survives a power cut; normal: synchronous=NORMAL"
+                    + " (WAL), survives an agent crash, a power cut may lose the last commits; faster.");
+    public static final Setting<Long> MAX_RECORDS = Setting.longValue("agent.store.max-records", 2_000_000, 1,
+            "Most records the local store keeps (any status). When reached, synced and failed records are pruned"
+                    + " first, then agent.store.when-full decides.");
+    public static final Setting<StoreOptions.FullPolicy> WHEN_FULL = Setting.oneOf("agent.store.when-full",
+            StoreOptions.FullPolicy.REJECT_NEW, StoreOptions.FullPolicy.class,
+            "reject-new: new records are refused with store_full (503); drop-oldest: the oldest unsynced records"
+                    + " are dropped, counted and logged.");
+    public static final Setting<Duration> RETENTION = Setting.duration("agent.store.synced-retention", "7d",
+            "Synced and failed records older than this are pruned.");
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("agent.http.port", 7090, -1, 65535,
+            "Port of the local POST /telemetry endpoint on 127.0.0.1; 0 picks a free one, -1 turns it off.");
+    public static final Setting<String> ENROLLMENT_KEY = Setting.secret("agent.enrollment-key", null,
+            "Fleet enrollment key for `agent enroll`; when set, a 401 re-enrols instead of stopping sync.");
+    public static final Setting<Duration> COMMAND_WAIT = Setting.duration("agent.command-wait", "30s",
+            "Long-poll wait for commands.");
+    public static final Setting<Duration> HEARTBEAT_INTERVAL = Setting.duration("agent.heartbeat-interval", "30s",
+            "Pause between heartbeats and config checks.");
+    public static final Setting<String> DEVICE_TYPE = Setting.string("agent.device-type", "edge-agent",
+            "Device type sent when enrolling.");
 
     public static final List<Setting<?>> SETTINGS = List.of(DEVICE_ID, DATABASE, GATEWAY, DISPATCHER, TOKEN,
-            BATCH_SIZE, SYNC_INTERVAL, REQUEST_TIMEOUT, RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX);
+            BATCH_SIZE, SYNC_INTERVAL, REQUEST_TIMEOUT, RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX, DURABILITY,
+            MAX_RECORDS, WHEN_FULL, RETENTION, HTTP_PORT, ENROLLMENT_KEY, COMMAND_WAIT, HEARTBEAT_INTERVAL,
+            DEVICE_TYPE);
+
+    /** The first form: store defaults, no local endpoint, no enrolment. */
+    public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
+                       int batchSize, Duration syncInterval, Duration requestTimeout, TelemetrySync.RetryPolicy retry) {
+        this(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval, requestTimeout, retry,
+                StoreOptions.defaults(), -1, null, Duration.ofSeconds(30), Duration.ofSeconds(30), "edge-agent");
+    }
 
     public static AgentConfig from(ConfigSource source) {
-        String deviceId = source.get(DEVICE_ID);
-        if (deviceId == null || deviceId.isBlank()) {
-            throw new io.edgesync.shared.config.ConfigException("agent.device-id is required");
-        }
-        return new AgentConfig(deviceId, Path.of(source.get(DATABASE)), source.get(GATEWAY), source.get(DISPATCHER),
-                source.get(TOKEN), source.get(BATCH_SIZE), source.get(SYNC_INTERVAL), source.get(REQUEST_TIMEOUT),
+        String dispatcher = source.get(DISPATCHER);
+        return new AgentConfig(blankToNull(source.get(DEVICE_ID)), Path.of(source.get(DATABASE)), source.get(GATEWAY),
+                blankToNull(dispatcher), blankToNull(source.get(TOKEN)), source.get(BATCH_SIZE),
+                source.get(SYNC_INTERVAL), source.get(REQUEST_TIMEOUT),
                 new TelemetrySync.RetryPolicy(source.get(RETRY_ATTEMPTS), source.get(RETRY_INITIAL), 2.0,
-                        source.get(RETRY_MAX)));
+                        source.get(RETRY_MAX)),
+                new StoreOptions(source.get(DURABILITY), source.get(MAX_RECORDS), source.get(WHEN_FULL),
+                        source.get(RETENTION)),
+                source.get(HTTP_PORT), blankToNull(source.get(ENROLLMENT_KEY)), source.get(COMMAND_WAIT),
+                source.get(HEARTBEAT_INTERVAL), source.get(DEVICE_TYPE));
+    }
+
+    public AgentConfig withDeviceId(String id) {
+        return new AgentConfig(id, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
+                requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType);
+    }
+
+    /** The same configuration without the local endpoint (for one-shot commands beside a running agent). */
+    public AgentConfig withHttpPortOff() {
+        return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
+                requestTimeout, retry, store, -1, enrollmentKey, commandWait, heartbeatInterval, deviceType);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 }

@@ -1,67 +1,149 @@
 package io.edgesync.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgesync.agent.cloud.CloudLink;
+import io.edgesync.agent.cloud.CommandHandler;
+import io.edgesync.agent.cloud.CommandRunner;
+import io.edgesync.agent.cloud.DispatcherClient;
+import io.edgesync.agent.store.CommandQueue;
+import io.edgesync.agent.store.DeviceConfigStore;
 import io.edgesync.agent.store.LocalStore;
+import io.edgesync.agent.store.StoreFullException;
+import io.edgesync.agent.sync.Backoff;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.agent.sync.TelemetryUploader;
+import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.model.RecordValidator;
+import io.edgesync.shared.model.Rejection;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The edge agent, for embedding: sensors hand it readings, which it stores in SQLite at once and
- * ships to the gateway when it can.
+ * ships to the gateway when it can; it also takes commands and config from the dispatcher.
+ * {@link #start()} runs it in the background ({@link AgentLoops}); everything also runs on demand.
  */
 public final class EdgeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeAgent.class);
+    public static final String VERSION = "0.1.0";
 
     private final AgentConfig config;
     private final LocalStore store;
     private final TelemetrySync sync;
+    private final DispatcherClient dispatcher;
+    private final CloudLink cloud;
+    private final Enroller enroller;
     private final Clock clock;
-    private final AtomicReference<TelemetrySync.CycleResult> lastCycle = new AtomicReference<>();
-    private ScheduledExecutorService scheduler;
+    private final Object syncLock = new Object();
+    private volatile TelemetrySync.CycleResult lastCycle;
+    private AgentLoops loops;
 
-    private EdgeAgent(AgentConfig config, LocalStore store, TelemetrySync sync, Clock clock) {
+    private EdgeAgent(AgentConfig config, LocalStore store, HttpClient http, Clock clock, DoubleSupplier random) {
         this.config = config;
         this.store = store;
-        this.sync = sync;
         this.clock = clock;
+        TelemetryUploader uploader = new TelemetryUploader(http, config.gatewayUrl(), this::token,
+                config.requestTimeout());
+        this.sync = new TelemetrySync(config.deviceId(), store, uploader, config.batchSize(),
+                new Backoff(config.retry().toBackoff(), random), clock);
+        if (config.dispatcherUrl() != null) {
+            dispatcher = new DispatcherClient(http, config.dispatcherUrl(), this::token, config.requestTimeout());
+            DeviceConfigStore deviceConfig = new DeviceConfigStore(store);
+            CommandRunner runner = new CommandRunner(new CommandQueue(store), builtInHandlers());
+            cloud = new CloudLink(config.deviceId(), VERSION, dispatcher, runner, deviceConfig, store,
+                    this::pendingCount, clock);
+            enroller = new Enroller(store, dispatcher);
+        } else {
+            dispatcher = null;
+            cloud = null;
+            enroller = null;
+        }
+    }
+
+    public static EdgeAgent open(AgentConfig config, HttpClient http, Clock clock, DoubleSupplier random) {
+        return open(config, http, clock, random, true);
+    }
+
+    /**
+     * Opens the store to collect records beside a running agent (another process): no restart
+     * recovery, which would disturb that agent's batch in flight. Use it without {@link #start()}.
+     */
+    public static EdgeAgent attach(AgentConfig config) {
+        return open(config.withHttpPortOff(), HttpClient.newHttpClient(), Clock.systemUTC(), Math::random, false);
+    }
+
+    private static EdgeAgent open(AgentConfig config, HttpClient http, Clock clock, DoubleSupplier random,
+                                  boolean recover) {
+        LocalStore store = LocalStore.open(config.databaseFile(), config.store(), clock);
+        try {
+            String deviceId = config.deviceId() != null ? config.deviceId() : store.state(AgentState.DEVICE_ID);
+            if (deviceId == null) {
+                throw new ConfigException("agent.device-id is required (or run `edgesync agent enroll` first)");
+            }
+            if (!recover) {
+                return new EdgeAgent(config.withDeviceId(deviceId), store, http, clock, random);
+            }
+            store.putState(AgentState.DEVICE_ID, deviceId);
+            int released = store.releaseSyncing();
+            if (released > 0) {
+                LOG.info("event=resend_after_restart device={} records={}", deviceId, released);
+            }
+            int interrupted = new CommandQueue(store).failInterrupted();
+            if (interrupted > 0) {
+                LOG.warn("event=commands_interrupted device={} commands={}", deviceId, interrupted);
+            }
+            return new EdgeAgent(config.withDeviceId(deviceId), store, http, clock, random);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     public static EdgeAgent open(AgentConfig config, HttpClient http, Clock clock) {
-        LocalStore store = LocalStore.open(config.databaseFile(), clock);
-        int released = store.releaseSyncing();
-        if (released > 0) {
-            LOG.info("event=resend_after_restart device={} records={}", config.deviceId(), released);
-        }
-        TelemetryUploader uploader = new TelemetryUploader(http, config.gatewayUrl(), config::token,
-                config.requestTimeout());
-        TelemetrySync sync = new TelemetrySync(config.deviceId(), store, uploader, config.batchSize(), config.retry(),
-                clock);
-        return new EdgeAgent(config, store, sync, clock);
+        return open(config, http, clock, Math::random);
     }
 
     public static EdgeAgent open(AgentConfig config) {
         return open(config, HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build(), Clock.systemUTC());
     }
 
+    private Map<String, CommandHandler> builtInHandlers() {
+        Map<String, CommandHandler> handlers = new HashMap<>();
+        handlers.put("ping", payload -> CommandHandler.Outcome.executed("pong deviceTime=" + clock.instant()));
+        handlers.put("sync-now", payload -> {
+            TelemetrySync.CycleResult r = syncNow();
+            return r.ok() ? CommandHandler.Outcome.executed("sent=" + r.sent() + " accepted=" + r.accepted()
+                    + " rejected=" + r.rejected()) : CommandHandler.Outcome.failed(r.failure().getMessage());
+        });
+        handlers.put("set-config", payload -> CommandHandler.Outcome.executed("configVersion=" + cloud.syncConfig()));
+        return handlers;
+    }
+
     public String deviceId() {
         return config.deviceId();
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** The token uploads and dispatcher calls carry: configured, else the one enrolment stored. */
+    String token() {
+        return config.token() != null ? config.token() : store.state(AgentState.DEVICE_TOKEN);
     }
 
     /** Stores one reading with a new id; returns the id. */
@@ -82,49 +164,123 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     /**
-     * Validates JSON records with the gateway's rules and stores them, all or none.
+     * Validates JSON records with the gateway's rules and stores them, all or none. A record
+     * without an {@code id} gets a new UUID.
      *
-     * @throws ApiException {@code invalid_request} naming the first bad record
+     * @throws ApiException {@code invalid_request} (400) naming the first bad record, or
+     *                      {@code unavailable} (503, reason {@code store_full}) under reject-new
      */
     public int submitJson(List<JsonNode> records) {
         List<TelemetryRecord> valid = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            RecordValidator.Result result = RecordValidator.validate(i, records.get(i), config.deviceId());
+            RecordValidator.Result result = validate(i, records.get(i));
             if (!result.ok()) {
                 throw new ApiException(ErrorCode.INVALID_REQUEST, "record " + i + ": " + result.rejection().message(),
                         Map.of("index", i, "code", result.rejection().code()), null);
             }
             valid.add(result.record());
         }
-        return store.insert(valid);
+        return insert(valid);
     }
 
-    /** Runs one upload cycle now. */
-    public TelemetrySync.CycleResult syncNow() {
-        TelemetrySync.CycleResult result = sync.syncPending();
-        lastCycle.set(result);
-        return result;
-    }
-
-    /** Syncs in the background every {@code agent.sync-interval}. */
-    public synchronized void start() {
-        if (scheduler != null) {
-            return;
+    /**
+     * Stores the valid records of a stream and returns the refused ones (index, code, reason),
+     * which are not stored.
+     */
+    public List<Rejection> submitEach(List<JsonNode> records) {
+        List<TelemetryRecord> valid = new ArrayList<>(records.size());
+        List<Rejection> refused = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            RecordValidator.Result result = validate(i, records.get(i));
+            if (result.ok()) {
+                valid.add(result.record());
+            } else {
+                refused.add(result.rejection());
+            }
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "edge-agent-sync-" + config.deviceId());
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(this::cycleQuietly, 0, config.syncInterval().toMillis(), TimeUnit.MILLISECONDS);
+        insert(valid);
+        return refused;
     }
 
-    private void cycleQuietly() {
+    private RecordValidator.Result validate(int index, JsonNode node) {
+        if (node instanceof ObjectNode o && !o.has("id")) {
+            o = o.deepCopy();
+            o.put("id", UUID.randomUUID().toString());
+            node = o;
+        }
+        return RecordValidator.validate(index, node, config.deviceId());
+    }
+
+    private int insert(List<TelemetryRecord> valid) {
         try {
-            syncNow();
-        } catch (RuntimeException e) {
-            LOG.warn("event=sync_cycle_failed device={} reason=\"{}\"", config.deviceId(), e.toString());
+            return store.insert(valid);
+        } catch (StoreFullException e) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, e.getMessage(), Map.of("reason", "store_full"),
+                    Duration.ofSeconds(Math.max(1, config.syncInterval().toSeconds())));
         }
+    }
+
+    /** Runs one upload cycle now (one at a time), then prunes settled records past retention. */
+    public TelemetrySync.CycleResult syncNow() {
+        synchronized (syncLock) {
+            TelemetrySync.CycleResult result = sync.syncPending();
+            lastCycle = result;
+            if (result.unauthorized()) {
+                onUnauthorized(result.failure().getMessage());
+            }
+            store.pruneSettled();
+            return result;
+        }
+    }
+
+    private void onUnauthorized(String reason) {
+        if (config.enrollmentKey() != null && enroller != null) {
+            try {
+                enroller.enrol(config.enrollmentKey(), config.deviceId(), config.deviceType());
+                return;
+            } catch (Exception e) {
+                LOG.error("event=reenrol_failed device={} reason=\"{}\"", config.deviceId(), e.getMessage());
+            }
+        }
+        store.putState(AgentState.SYNC_STOPPED, "gateway answered 401: " + reason);
+    }
+
+    /** True after a 401 until enrolment succeeds: background uploads are paused. */
+    public boolean syncStopped() {
+        return store.state(AgentState.SYNC_STOPPED) != null;
+    }
+
+    /** Registers with the configured enrollment key and stores the token. */
+    public DispatcherClient.Enrollment enrol() throws Exception {
+        if (enroller == null) {
+            throw new ConfigException("agent.dispatcher-url is required to enrol");
+        }
+        return enroller.enrol(config.enrollmentKey(), config.deviceId(), config.deviceType());
+    }
+
+    /** The dispatcher link, or null when agent.dispatcher-url is empty. */
+    public CloudLink cloud() {
+        return cloud;
+    }
+
+    public DeviceConfigStore deviceConfig() {
+        return new DeviceConfigStore(store);
+    }
+
+    public CommandQueue commands() {
+        return new CommandQueue(store);
+    }
+
+    /** Syncs, takes commands and heartbeats in the background; also serves the local endpoint. */
+    public synchronized void start() {
+        if (loops == null) {
+            loops = AgentLoops.start(this, config);
+        }
+    }
+
+    /** Port of the local endpoint, or -1. */
+    public synchronized int httpPort() {
+        return loops == null ? -1 : loops.httpPort();
     }
 
     public long pendingCount() {
@@ -139,19 +295,23 @@ public final class EdgeAgent implements AutoCloseable {
         return store.count("failed");
     }
 
+    public AgentStatus status() {
+        return AgentStatus.read(store);
+    }
+
     public TelemetrySync.CycleResult lastCycle() {
-        return lastCycle.get();
+        return lastCycle;
+    }
+
+    LocalStore store() {
+        return store;
     }
 
     @Override
     public synchronized void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            try {
-                scheduler.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loops != null) {
+            loops.close();
+            loops = null;
         }
         store.close();
     }

@@ -1,56 +1,144 @@
 package io.edgesync.gateway;
 
+import io.edgesync.gateway.api.BatchParser;
 import io.edgesync.gateway.api.GatewayMetrics;
+import io.edgesync.gateway.api.RequestGate;
 import io.edgesync.gateway.api.TelemetryHandler;
 import io.edgesync.gateway.api.UploadReader;
+import io.edgesync.gateway.auth.Authenticators;
 import io.edgesync.gateway.auth.DeviceAuthenticator;
+import io.edgesync.gateway.kafka.KafkaReachability;
 import io.edgesync.gateway.kafka.TelemetryPublisher;
+import io.edgesync.gateway.limit.DeviceRateLimiter;
+import io.edgesync.gateway.tls.TlsConnector;
+import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.http.HttpServers;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The ingest gateway service: HTTP in, {@code telemetry.raw} out. */
+/**
+ * The ingest gateway service: HTTP(S) in, {@code telemetry.raw} out. Ready while it accepts and
+ * Kafka answers. {@link #close()} drains: not ready, refuse new requests, finish those in flight,
+ * flush the producer, close.
+ */
 public final class IngestGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestGateway.class);
+    private static final String TELEMETRY_PATH = "/api/v1/sync/telemetry";
 
+    private final GatewayConfig config;
     private final Javalin app;
     private final TelemetryPublisher publisher;
-    private final AtomicBoolean ready;
-    private final PrometheusMeterRegistry metrics;
+    private final KafkaReachability reachability;
+    private final AutoCloseable authResources;
+    private final AtomicBoolean accepting;
+    private final RequestGate gate;
+    private final GatewayMetrics metrics;
+    private final ExecutorService responder;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IngestGateway(Javalin app, TelemetryPublisher publisher, AtomicBoolean ready,
-                          PrometheusMeterRegistry metrics) {
+    private IngestGateway(GatewayConfig config, Javalin app, TelemetryPublisher publisher, KafkaReachability reachability,
+                          AutoCloseable authResources, AtomicBoolean accepting, RequestGate gate, GatewayMetrics metrics,
+                          ExecutorService responder) {
+        this.config = config;
         this.app = app;
-        this.metrics = metrics;
         this.publisher = publisher;
-        this.ready = ready;
+        this.reachability = reachability;
+        this.authResources = authResources;
+        this.accepting = accepting;
+        this.gate = gate;
+        this.metrics = metrics;
+        this.responder = responder;
     }
 
+    /** Starts with the authenticator {@code gateway.auth-mode} names (the entry of {@code edgesync serve gateway}). */
+    public static IngestGateway start(ConfigSource source) {
+        return start(GatewayConfig.from(source));
+    }
+
+    public static IngestGateway start(GatewayConfig config) {
+        Authenticators.Chosen auth = Authenticators.from(config, Clock.systemUTC());
+        try {
+            return start(config, auth.authenticator(), auth.resources());
+        } catch (RuntimeException e) {
+            closeQuietly(auth.resources());
+            throw e;
+        }
+    }
+
+    /** Starts with the given authenticator, whatever {@code gateway.auth-mode} says. */
     public static IngestGateway start(GatewayConfig config, DeviceAuthenticator authenticator) {
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        TelemetryPublisher publisher = TelemetryPublisher.create(config.kafkaBootstrap(), config.produceTimeout());
-        AtomicBoolean readyFlag = new AtomicBoolean(false);
+        return start(config, authenticator, () -> { });
+    }
+
+    private static IngestGateway start(GatewayConfig config, DeviceAuthenticator authenticator,
+                                       AutoCloseable authResources) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Semaphore inFlight = new Semaphore(config.maxInFlightRecords());
+        GatewayMetrics metrics = new GatewayMetrics(registry,
+                () -> config.maxInFlightRecords() - inFlight.availablePermits());
+        KafkaReachability reachability = KafkaReachability.start(config.kafkaBootstrap(), Duration.ofSeconds(1));
+        TelemetryPublisher publisher = TelemetryPublisher.create(config.kafkaBootstrap(), config.produceTimeout(),
+                config.producer());
+        AtomicBoolean accepting = new AtomicBoolean(false);
+        RequestGate gate = new RequestGate();
+        ExecutorService responder = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemonThreads("gateway-respond"));
         // the HTTP limit leaves room for gzip framing; the decoded limit is enforced by UploadReader
-        Javalin app = HttpServers.create("ingest-gateway", metrics, readyFlag::get, config.maxBatchBytes() + 64L * 1024);
-        TelemetryHandler telemetry = new TelemetryHandler(new UploadReader(config.maxBatchBytes()), authenticator,
-                publisher, config.maxBatchRecords(), config.maxInFlightRecords(), config.produceTimeout(),
-                Clock.systemUTC(), metrics);
-        app.post("/api/v1/sync/telemetry", telemetry);
-        app.start(config.host(), config.port());
-        IngestGateway gateway = new IngestGateway(app, publisher, readyFlag, metrics);
-        readyFlag.set(true);
-        LOG.info("event=gateway_started url={}", gateway.url());
+        Javalin app = HttpServers.create("ingest-gateway", registry,
+                () -> accepting.get() && reachability.reachable(), config.maxBatchBytes() + 64L * 1024, c -> {
+                    if (config.tls().enabled()) {
+                        c.jetty.addConnector((server, http) ->
+                                TlsConnector.create(server, http, config.tls(), config.host(), config.port()));
+                    }
+                });
+        TelemetryHandler telemetry = new TelemetryHandler(new UploadReader(config.maxBatchBytes()),
+                new BatchParser(config.maxBatchRecords()), authenticator,
+                new DeviceRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), Clock.systemUTC()),
+                publisher, reachability::reachable, gate, inFlight, config.produceTimeout(), Clock.systemUTC(),
+                metrics, responder);
+        app.post(TELEMETRY_PATH, telemetry);
+        app.after(TELEMETRY_PATH, ctx -> metrics.request(ctx.statusCode()));
+        IngestGateway gateway = new IngestGateway(config, app, publisher, reachability, authResources, accepting, gate,
+                metrics, responder);
+        try {
+            if (config.tls().enabled()) {
+                app.start();
+            } else {
+                app.start(config.host(), config.port());
+            }
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        accepting.set(true);
+        LOG.info("event=gateway_started url={} auth={} tls={}", gateway.url(), config.authMode(),
+                config.tls().enabled() ? (config.tls().mutual() ? "mutual" : "server") : "off");
         return gateway;
     }
 
     /** Records acknowledged by Kafka and answered 200, since start. */
     public long acceptedRecords() {
-        return (long) metrics.counter(GatewayMetrics.RECORDS_ACCEPTED).count();
+        return (long) metrics.acceptedTotal();
+    }
+
+    /** Ready: accepting requests and Kafka reachable. */
+    public boolean ready() {
+        return accepting.get() && reachability.reachable();
+    }
+
+    /** Requests admitted and not yet answered. */
+    public int requestsInFlight() {
+        return gate.active();
     }
 
     public int port() {
@@ -58,15 +146,45 @@ public final class IngestGateway implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port();
+        return (config.tls().enabled() ? "https" : "http") + "://127.0.0.1:" + port();
     }
 
     @Override
     public void close() {
-        ready.set(false);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        accepting.set(false);
+        try {
+            if (!gate.closeAndDrain(config.drainTimeout())) {
+                LOG.warn("event=gateway_drain_timeout requests_left={}", gate.active());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         app.stop();
         publisher.flush();
         publisher.close();
+        responder.shutdown();
+        reachability.close();
+        closeQuietly(authResources);
         LOG.info("event=gateway_stopped");
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            LOG.warn("event=close_failed error={}", e.toString());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

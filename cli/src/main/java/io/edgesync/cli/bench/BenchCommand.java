@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
         description = "Benchmarks that print figures (records/s, rows/s, memory).",
         subcommands = {
             // one line per benchmark
+            DispatcherBench.class,
+            GatewayBench.class,
+            ProcessorBench.class,
+            AgentBench.class,
             SinkBench.class,
         })
 public final class BenchCommand implements Runnable {

@@ -4,9 +4,7 @@ import io.edgesync.shared.json.Json;
 import io.edgesync.shared.model.TelemetryRecord;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,38 +17,60 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The agent's SQLite database, in WAL mode with {@code synchronous=FULL}: a record the API
- * accepted survives a power cut. One connection, guarded by this object's lock; SQLite
- * serialises writers anyway. Schema versions are tracked in {@code PRAGMA user_version}.
+ * The agent's SQLite database in WAL mode. With durability {@code full} ({@code synchronous=FULL})
+ * a record the API accepted survives a power cut; with {@code normal} it survives a crash of the
+ * agent. One connection, guarded by this object's lock; SQLite serialises writers anyway. The
+ * schema is migrated at open ({@link Migrations}). Holds at most {@link StoreOptions#maxRecords()}
+ * records: settled (synced, failed) ones are pruned first, then the policy decides.
  */
 public final class LocalStore implements AutoCloseable {
-    private static final List<String> MIGRATIONS = List.of("V1__edge_store.sql");
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStore.class);
+    private static final String COLUMNS = "id, device_id, sensor_id, timestamp, data_type, value, unit, metadata, version";
 
     private final Connection connection;
     private final Clock clock;
+    private final StoreOptions options;
+    private long total;
 
-    private LocalStore(Connection connection, Clock clock) {
+    private LocalStore(Connection connection, Clock clock, StoreOptions options) {
         this.connection = connection;
         this.clock = clock;
+        this.options = options;
     }
 
     public static LocalStore open(Path file, Clock clock) {
+        return open(file, StoreOptions.defaults(), clock);
+    }
+
+    public static LocalStore open(Path file, StoreOptions options, Clock clock) {
+        return open(file, options, clock, Migrations.latest());
+    }
+
+    /** Opens at a given schema version; tests use it to build an old store. */
+    static LocalStore open(Path file, StoreOptions options, Clock clock, int schemaVersion) {
         try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
             }
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.setSynchronous(options.durability() == StoreOptions.Durability.FULL
+                    ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
             config.setBusyTimeout(10_000);
             config.enforceForeignKeys(true);
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
-            LocalStore store = new LocalStore(c, Objects.requireNonNull(clock));
-            store.migrate();
+            LocalStore store = new LocalStore(c, Objects.requireNonNull(clock), Objects.requireNonNull(options));
+            synchronized (store) {
+                Migrations.migrate(c, schemaVersion);
+                store.total = store.countWhere("1 = 1");
+            }
             return store;
         } catch (SQLException e) {
             throw new StoreException("cannot open edge store " + file + ": " + e.getMessage(), e);
@@ -59,74 +79,106 @@ public final class LocalStore implements AutoCloseable {
         }
     }
 
-    private synchronized void migrate() throws SQLException {
-        int current;
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-            current = rs.getInt(1);
-        }
-        for (int v = current; v < MIGRATIONS.size(); v++) {
-            connection.setAutoCommit(false);
-            try (Statement s = connection.createStatement()) {
-                for (String statement : resource(MIGRATIONS.get(v)).split(";\\s*\\n")) {
-                    if (!statement.isBlank()) {
-                        s.execute(statement);
-                    }
-                }
-                s.execute("PRAGMA user_version = " + (v + 1));
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+    public synchronized int schemaVersion() {
+        try {
+            return Migrations.currentVersion(connection);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read schema version: " + e.getMessage(), e);
         }
     }
 
-    /** Stores records as pending, all or none. A record whose id is already stored is ignored. */
+    /**
+     * Stores records as pending, all or none. A record whose id is already stored is ignored.
+     *
+     * @throws StoreFullException when the policy is reject-new and the store is full of unsynced records
+     */
     public synchronized int insert(Collection<TelemetryRecord> records) {
         String sql = "INSERT OR IGNORE INTO telemetry_data (id, device_id, sensor_id, timestamp, data_type, value, unit,"
                 + " metadata, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        return inTransaction(() -> {
-            int inserted = 0;
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                long now = clock.millis();
-                for (TelemetryRecord r : records) {
-                    ps.setString(1, r.id());
-                    ps.setString(2, r.deviceId());
-                    ps.setString(3, r.sensorId());
-                    ps.setLong(4, r.timestamp());
-                    ps.setString(5, r.dataType());
-                    ps.setDouble(6, r.value());
-                    ps.setString(7, r.unit());
-                    ps.setString(8, r.metadata() == null ? null : r.metadata().toString());
-                    ps.setInt(9, r.version());
-                    ps.setLong(10, now);
-                    inserted += ps.executeUpdate();
+        long before = total;
+        try {
+            return inTransaction(() -> {
+                makeRoom(records.size());
+                int inserted = 0;
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    long now = clock.millis();
+                    for (TelemetryRecord r : records) {
+                        ps.setString(1, r.id());
+                        ps.setString(2, r.deviceId());
+                        ps.setString(3, r.sensorId());
+                        ps.setLong(4, r.timestamp());
+                        ps.setString(5, r.dataType());
+                        ps.setDouble(6, r.value());
+                        ps.setString(7, r.unit());
+                        ps.setString(8, r.metadata() == null ? null : r.metadata().toString());
+                        ps.setInt(9, r.version());
+                        ps.setLong(10, now);
+                        ps.addBatch();
+                    }
+                    for (int n : ps.executeBatch()) {
+                        inserted += Math.max(0, n);
+                    }
                 }
-            }
-            return inserted;
-        });
+                total += inserted;
+                return inserted;
+            });
+        } catch (RuntimeException e) {
+            total = before;
+            throw e;
+        }
+    }
+
+    private void makeRoom(int incoming) throws SQLException {
+        long over = total + incoming - options.maxRecords();
+        if (over <= 0) {
+            return;
+        }
+        if (incoming > options.maxRecords()) {
+            throw new StoreFullException("a batch of " + incoming + " records is larger than agent.store.max-records="
+                    + options.maxRecords());
+        }
+        int pruned = deleteOldest("sync_status IN ('synced', 'failed')", "sync_timestamp", over);
+        total -= pruned;
+        over -= pruned;
+        if (pruned > 0) {
+            LOG.info("event=settled_records_pruned reason=store_full records={}", pruned);
+        }
+        if (over <= 0) {
+            return;
+        }
+        if (options.whenFull() == StoreOptions.FullPolicy.REJECT_NEW) {
+            throw new StoreFullException("the local store holds agent.store.max-records=" + options.maxRecords()
+                    + " unsynced records; new records are refused until some are synced (policy reject-new)");
+        }
+        int dropped = deleteOldest("sync_status = 'pending'", "rowid", over);
+        total -= dropped;
+        addToState("dropped_records", dropped);
+        LOG.warn("event=unsynced_records_dropped policy=drop-oldest records={} total_dropped={}", dropped,
+                stateLong("dropped_records"));
+        if (over > dropped) {
+            throw new StoreFullException("the local store is full of records being synced; try again shortly");
+        }
+    }
+
+    private int deleteOldest(String where, String order, long count) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM telemetry_data WHERE rowid IN"
+                + " (SELECT rowid FROM telemetry_data WHERE " + where + " ORDER BY " + order + " LIMIT ?)")) {
+            ps.setLong(1, count);
+            return ps.executeUpdate();
+        }
     }
 
     /** Marks up to {@code limit} of the oldest pending records as syncing and returns them. */
     public synchronized List<TelemetryRecord> claimPending(int limit) {
         return inTransaction(() -> {
             List<TelemetryRecord> claimed = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT id, device_id, sensor_id, timestamp, data_type, value, unit, metadata, version"
-                            + " FROM telemetry_data WHERE sync_status = 'pending' ORDER BY rowid LIMIT ?")) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM telemetry_data WHERE sync_status = 'pending' ORDER BY rowid LIMIT ?")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String meta = rs.getString(8);
-                        claimed.add(new TelemetryRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getLong(4), rs.getString(5), rs.getDouble(6), rs.getString(7),
-                                meta == null ? null : (ObjectNode) Json.mapper().readTree(meta), rs.getInt(9),
-                                null, null));
+                        claimed.add(read(rs));
                     }
-                } catch (IOException e) {
-                    throw new SQLException("stored metadata is not JSON", e);
                 }
             }
             setStatus(claimed.stream().map(TelemetryRecord::id).toList(), "syncing", null);
@@ -134,12 +186,34 @@ public final class LocalStore implements AutoCloseable {
         });
     }
 
+    private static TelemetryRecord read(ResultSet rs) throws SQLException {
+        String meta = rs.getString(8);
+        try {
+            return new TelemetryRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                    rs.getString(5), rs.getDouble(6), rs.getString(7),
+                    meta == null ? null : (ObjectNode) Json.mapper().readTree(meta), rs.getInt(9), null, null);
+        } catch (IOException e) {
+            throw new SQLException("stored metadata is not JSON", e);
+        }
+    }
+
+    /** Settles a batch in one transaction: accepted records synced, refused ones failed with their reason. */
+    public synchronized void settle(Collection<String> synced, Map<String, String> failedWithReason) {
+        inTransaction(() -> {
+            setStatus(synced, "synced", null);
+            for (Map.Entry<String, String> f : failedWithReason.entrySet()) {
+                setStatus(List.of(f.getKey()), "failed", f.getValue());
+            }
+            return null;
+        });
+    }
+
     public synchronized void markSynced(Collection<String> ids) {
-        inTransaction(() -> setStatus(ids, "synced", null));
+        settle(ids, Map.of());
     }
 
     public synchronized void markFailed(String id, String reason) {
-        inTransaction(() -> setStatus(List.of(id), "failed", reason));
+        settle(List.of(), Map.of(id, reason));
     }
 
     /** Returns records left {@code syncing} (a crash, a failed cycle) to pending. */
@@ -147,6 +221,22 @@ public final class LocalStore implements AutoCloseable {
         return inTransaction(() -> {
             try (Statement s = connection.createStatement()) {
                 return s.executeUpdate("UPDATE telemetry_data SET sync_status = 'pending' WHERE sync_status = 'syncing'");
+            }
+        });
+    }
+
+    /** Deletes synced and failed records settled longer ago than the retention period. */
+    public synchronized int pruneSettled() {
+        return inTransaction(() -> {
+            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM telemetry_data"
+                    + " WHERE sync_status IN ('synced', 'failed') AND sync_timestamp < ?")) {
+                ps.setLong(1, clock.millis() - options.retention().toMillis());
+                int pruned = ps.executeUpdate();
+                total -= pruned;
+                if (pruned > 0) {
+                    LOG.info("event=settled_records_pruned reason=retention records={}", pruned);
+                }
+                return pruned;
             }
         });
     }
@@ -163,49 +253,136 @@ public final class LocalStore implements AutoCloseable {
         }
     }
 
-    public synchronized void logSync(String direction, long startedAt, int sent, int accepted, int rejected,
-                                     String status, String error) {
+    public synchronized long totalRecords() {
+        return total;
+    }
+
+    private long countWhere(String where) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM telemetry_data WHERE " + where)) {
+            return rs.getLong(1);
+        }
+    }
+
+    public synchronized long droppedRecords() {
+        try {
+            return stateLong("dropped_records");
+        } catch (SQLException e) {
+            throw new StoreException("cannot read agent state: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized void logSync(SyncLogEntry entry) {
         inTransaction(() -> {
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO sync_log (direction, started_at,"
                     + " finished_at, sent, accepted, rejected, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, direction);
-                ps.setLong(2, startedAt);
-                ps.setLong(3, clock.millis());
-                ps.setInt(4, sent);
-                ps.setInt(5, accepted);
-                ps.setInt(6, rejected);
-                ps.setString(7, status);
-                ps.setString(8, error);
+                ps.setString(1, entry.direction());
+                ps.setLong(2, entry.startedAt());
+                ps.setLong(3, entry.finishedAt());
+                ps.setInt(4, entry.sent());
+                ps.setInt(5, entry.accepted());
+                ps.setInt(6, entry.rejected());
+                ps.setString(7, entry.status());
+                ps.setString(8, entry.error());
                 return ps.executeUpdate();
             }
         });
     }
 
-    private int setStatus(Collection<String> ids, String status, String error) throws SQLException {
-        if (ids.isEmpty()) {
-            return 0;
+    /** The newest sync_log rows, newest first. */
+    public synchronized List<SyncLogEntry> recentSyncLog(int limit) {
+        List<SyncLogEntry> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT direction, started_at, finished_at, sent,"
+                + " accepted, rejected, status, error FROM sync_log ORDER BY id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new SyncLogEntry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
+                            rs.getInt(6), rs.getString(7), rs.getString(8)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read sync_log: " + e.getMessage(), e);
         }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE telemetry_data SET sync_status = ?, sync_timestamp = ?, last_error = ? WHERE id = ?")) {
-            long now = clock.millis();
-            for (String id : ids) {
+    }
+
+    public synchronized String state(String key) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM agent_state WHERE state_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read agent state: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized void putState(String key, String value) {
+        inTransaction(() -> putStateIn(key, value));
+    }
+
+    int putStateIn(String key, String value) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO agent_state (state_key, value)"
+                + " VALUES (?, ?) ON CONFLICT (state_key) DO UPDATE SET value = excluded.value")) {
+            ps.setString(1, key);
+            ps.setString(2, value);
+            return ps.executeUpdate();
+        }
+    }
+
+    private long stateLong(String key) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM agent_state WHERE state_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getString(1) != null ? Long.parseLong(rs.getString(1)) : 0L;
+            }
+        }
+    }
+
+    private void addToState(String key, long delta) throws SQLException {
+        putStateIn(key, Long.toString(stateLong(key) + delta));
+    }
+
+    private static final int IDS_PER_UPDATE = 500;
+
+    /** One UPDATE per 500 ids ({@code id IN (...)}), not one per record. */
+    private int setStatus(Collection<String> ids, String status, String error) throws SQLException {
+        List<String> all = List.copyOf(ids);
+        long now = clock.millis();
+        int updated = 0;
+        for (int from = 0; from < all.size(); from += IDS_PER_UPDATE) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IDS_PER_UPDATE));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE telemetry_data SET sync_status = ?,"
+                    + " sync_timestamp = ?, last_error = ? WHERE id IN (" + marks + ")")) {
                 ps.setString(1, status);
                 ps.setLong(2, now);
                 ps.setString(3, error);
-                ps.setString(4, id);
-                ps.addBatch();
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(4 + i, chunk.get(i));
+                }
+                updated += ps.executeUpdate();
             }
-            ps.executeBatch();
         }
-        return ids.size();
+        return updated;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     @FunctionalInterface
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run() throws SQLException;
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
+    /** Runs work in one transaction on this store's connection; callers hold this store's lock. */
+    synchronized <T> T inTransaction(SqlWork<T> work) {
         try {
             connection.setAutoCommit(false);
             try {
@@ -220,14 +397,6 @@ public final class LocalStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException("edge store write failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = LocalStore.class.getResourceAsStream(name)) {
-            return new String(Objects.requireNonNull(in, name).readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -65,8 +65,8 @@ public final class TelemetryUploader {
         if (status / 100 == 2) {
             return parse(response.body());
         }
-        boolean retryable = status == 429 || status >= 500;
-        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(TelemetryUploader::seconds)
+        boolean retryable = UploadException.retryableStatus(status);
+        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryAfter::parse)
                 .orElse(null);
         throw new UploadException("gateway answered " + status + ": " + errorMessage(response.body()), status,
                 retryable, retryAfter, null);
@@ -91,14 +91,6 @@ public final class TelemetryUploader {
             return error.path("code").asText("?") + " " + error.path("message").asText("");
         } catch (IOException | RuntimeException e) {
             return "(no error body)";
-        }
-    }
-
-    private static java.util.Optional<Duration> seconds(String value) {
-        try {
-            return java.util.Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
-            return java.util.Optional.empty();
         }
     }
 

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * An upload that did not get a 2xx. {@link #retryable()} is true for network errors, 429, 503 and
- * other 5xx; false for every other 4xx, which are never retried.
+ * other 5xx; false for every other 4xx, which are never retried. {@link #unauthorized()} (401)
+ * stops syncing until the device has a valid token again.
  */
 public class UploadException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -20,6 +21,11 @@ public class UploadException extends Exception {
         this.retryAfter = retryAfter;
     }
 
+    /** Classifies an HTTP status that is not 2xx. */
+    public static boolean retryableStatus(int status) {
+        return status == 429 || status >= 500;
+    }
+
     /** HTTP status, or 0 for a network error. */
     public int status() {
         return status;
@@ -27,6 +33,10 @@ public class UploadException extends Exception {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    public boolean unauthorized() {
+        return status == 401;
     }
 
     /** The server's Retry-After, or null. */

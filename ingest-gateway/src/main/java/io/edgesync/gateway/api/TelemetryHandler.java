@@ -1,19 +1,20 @@
 package io.edgesync.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.gateway.api.GatewayMetrics.Pressure;
+import io.edgesync.gateway.auth.Credentials;
 import io.edgesync.gateway.auth.DeviceAuthenticator;
+import io.edgesync.gateway.kafka.RecordEncoder;
 import io.edgesync.gateway.kafka.TelemetryPublisher;
+import io.edgesync.gateway.limit.DeviceRateLimiter;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.model.RecordValidator;
 import io.edgesync.shared.model.Rejection;
-import io.edgesync.shared.model.TelemetryRecord;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,105 +22,174 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code POST /api/v1/sync/telemetry}: answers 200 only after Kafka acknowledged every accepted record. */
+/**
+ * {@code POST /api/v1/sync/telemetry}: validates each record, writes the valid ones to Kafka and
+ * answers 200 only after Kafka acknowledged every one of them. The wait for acknowledgements does
+ * not hold an HTTP thread.
+ */
 public final class TelemetryHandler implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryHandler.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    private static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
 
     /** The 200 body. */
     public record UploadResult(String batchId, int accepted, List<Rejection> rejected) {
     }
 
+    private record Prepared(String deviceId, String batchId, List<byte[]> values, List<Rejection> rejected) {
+    }
+
     private final UploadReader reader;
+    private final BatchParser parser;
     private final DeviceAuthenticator authenticator;
+    private final DeviceRateLimiter rateLimiter;
     private final TelemetryPublisher publisher;
-    private final int maxBatchRecords;
+    private final BooleanSupplier kafkaReachable;
+    private final RequestGate gate;
     private final Semaphore inFlight;
     private final Duration produceTimeout;
     private final Clock clock;
-    private final Counter accepted;
-    private final MeterRegistry metrics;
-    private final DistributionSummary batchSize;
-    private final Timer produceLatency;
+    private final GatewayMetrics metrics;
+    private final Executor responder;
 
-    public TelemetryHandler(UploadReader reader, DeviceAuthenticator authenticator, TelemetryPublisher publisher,
-                            int maxBatchRecords, int maxInFlightRecords, Duration produceTimeout, Clock clock,
-                            MeterRegistry metrics) {
+    public TelemetryHandler(UploadReader reader, BatchParser parser, DeviceAuthenticator authenticator,
+                            DeviceRateLimiter rateLimiter, TelemetryPublisher publisher, BooleanSupplier kafkaReachable,
+                            RequestGate gate, Semaphore inFlight, Duration produceTimeout, Clock clock, GatewayMetrics metrics,
+                            Executor responder) {
         this.reader = Objects.requireNonNull(reader);
+        this.parser = Objects.requireNonNull(parser);
         this.authenticator = Objects.requireNonNull(authenticator);
+        this.rateLimiter = Objects.requireNonNull(rateLimiter);
         this.publisher = Objects.requireNonNull(publisher);
-        this.maxBatchRecords = maxBatchRecords;
-        this.inFlight = new Semaphore(maxInFlightRecords);
-        this.produceTimeout = produceTimeout;
-        this.clock = clock;
-        this.metrics = metrics;
-        this.accepted = Counter.builder(GatewayMetrics.RECORDS_ACCEPTED).register(metrics);
-        this.batchSize = DistributionSummary.builder(GatewayMetrics.BATCH_SIZE).publishPercentileHistogram()
-                .register(metrics);
-        this.produceLatency = Timer.builder(GatewayMetrics.PRODUCE_LATENCY).publishPercentileHistogram()
-                .register(metrics);
-        metrics.gauge(GatewayMetrics.IN_FLIGHT, inFlight, s -> maxInFlightRecords - s.availablePermits());
+        this.kafkaReachable = Objects.requireNonNull(kafkaReachable);
+        this.gate = Objects.requireNonNull(gate);
+        this.inFlight = Objects.requireNonNull(inFlight);
+        this.produceTimeout = Objects.requireNonNull(produceTimeout);
+        this.clock = Objects.requireNonNull(clock);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.responder = Objects.requireNonNull(responder);
     }
 
     @Override
     public void handle(Context ctx) {
-        UploadReader.Upload upload = reader.read(ctx.contentType(), ctx.header("Content-Encoding"), ctx.bodyAsBytes());
-        JsonNode records = upload.records();
-        String claimed = upload.deviceId();
-        if (claimed == null && !records.isEmpty() && records.get(0).isObject() && records.get(0).hasNonNull("deviceId")) {
-            claimed = records.get(0).get("deviceId").asText();
+        if (!gate.tryEnter()) {
+            metrics.pressure(Pressure.SHUTTING_DOWN);
+            throw new ApiException(ErrorCode.UNAVAILABLE, "the gateway is shutting down; retry later",
+                    Map.of("reason", "shutting_down"), RETRY_AFTER);
         }
-        String deviceId = authenticator.authenticate(ctx.header("Authorization"), claimed);
-        if (upload.deviceId() != null && !upload.deviceId().equals(deviceId)) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "envelope deviceId is not the authenticated device");
-        }
-        if (records.size() > maxBatchRecords) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "batch has " + records.size()
-                    + " records; the limit is " + maxBatchRecords, Map.of("maxRecords", maxBatchRecords), null);
-        }
-        batchSize.record(records.size());
-        String batchId = upload.batchId() != null ? upload.batchId() : UUID.randomUUID().toString();
-        long receivedAt = clock.millis();
-        List<TelemetryRecord> valid = new ArrayList<>(records.size());
-        List<Rejection> rejected = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            RecordValidator.Result result = RecordValidator.validate(i, records.get(i), deviceId);
-            if (result.ok()) {
-                valid.add(result.record().withReceipt(receivedAt, batchId));
-            } else {
-                rejected.add(result.rejection());
-                metrics.counter(GatewayMetrics.RECORDS_REJECTED, "code", result.rejection().code()).increment();
+        boolean handedOff = false;
+        try {
+            Prepared prepared = prepare(ctx);
+            UploadResult result = new UploadResult(prepared.batchId(), prepared.values().size(), prepared.rejected());
+            if (prepared.values().isEmpty()) {
+                ctx.json(result);
+                return;
+            }
+            int n = prepared.values().size();
+            if (!kafkaReachable.getAsBoolean()) {
+                throw unavailable(Pressure.KAFKA_UNAVAILABLE, "telemetry cannot be stored now: Kafka is unreachable");
+            }
+            if (!inFlight.tryAcquire(n)) {
+                throw unavailable(Pressure.IN_FLIGHT_FULL, "too many records waiting for Kafka; retry later");
+            }
+            long start = System.nanoTime();
+            CompletableFuture<Void> ack = publisher.publish(prepared.deviceId(), prepared.values())
+                    .orTimeout(produceTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture<Void> answered = ack.handleAsync((ok, error) -> {
+                try {
+                    inFlight.release(n);
+                    metrics.produced(System.nanoTime() - start);
+                    if (error == null) {
+                        metrics.accepted(n);
+                        ctx.json(result);
+                    } else {
+                        LOG.warn("event=publish_failed records={} error={}", n, rootCause(error));
+                        metrics.pressure(Pressure.KAFKA_UNAVAILABLE);
+                        HttpServers.respond(ctx, new ApiException(ErrorCode.UNAVAILABLE,
+                                "telemetry could not be stored; retry later", Map.of("reason", "kafka_unavailable"),
+                                RETRY_AFTER));
+                    }
+                } finally {
+                    gate.leave();
+                }
+                return null;
+            }, responder);
+            handedOff = true;
+            ctx.future(() -> answered);
+        } finally {
+            if (!handedOff) {
+                gate.leave();
             }
         }
-        publish(valid);
-        accepted.increment(valid.size());
-        ctx.json(new UploadResult(batchId, valid.size(), rejected));
     }
 
-    private void publish(List<TelemetryRecord> valid) {
-        if (valid.isEmpty()) {
-            return;
+    private Prepared prepare(Context ctx) {
+        reader.checkContentType(ctx.contentType());
+        X509Certificate[] chain = ctx.req().getAttribute(CERTIFICATE_ATTRIBUTE) instanceof X509Certificate[] c ? c : null;
+        String authenticated = authenticator.authenticate(new Credentials(ctx.header("Authorization"), chain));
+        byte[] json = reader.decode(ctx.header("Content-Encoding"), ctx.bodyAsBytes());
+        BatchParser.Batch batch = parser.parse(json);
+        List<JsonNode> records = batch.records();
+        String deviceId = authenticated != null ? authenticated : claimedDevice(batch);
+        if (batch.deviceId() != null && !batch.deviceId().equals(deviceId)) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "the envelope names device " + batch.deviceId()
+                    + " but the credentials are for another device", Map.of("deviceId", batch.deviceId()), null);
         }
-        if (!inFlight.tryAcquire(valid.size())) {
-            metrics.counter(GatewayMetrics.BACKPRESSURE, "reason", "in_flight_full").increment();
-            throw new ApiException(ErrorCode.UNAVAILABLE, "too many records waiting for Kafka; retry later",
-                    Map.of("reason", "in_flight_full"), RETRY_AFTER);
+        metrics.batch(records.size());
+        DeviceRateLimiter.Decision decision = rateLimiter.tryAcquire(deviceId, records.size());
+        if (!decision.allowed()) {
+            metrics.pressure(Pressure.RATE_LIMITED);
+            throw new ApiException(ErrorCode.RATE_LIMITED, "device " + deviceId + " is over its upload rate",
+                    Map.of("retryAfterMillis", decision.retryAfter().toMillis()), decision.retryAfter());
         }
-        long start = System.nanoTime();
-        try {
-            publisher.publish(valid, produceTimeout);
-        } catch (TelemetryPublisher.PublishException e) {
-            metrics.counter(GatewayMetrics.BACKPRESSURE, "reason", "kafka_unavailable").increment();
-            LOG.warn("event=publish_failed records={} reason=\"{}\"", valid.size(), e.getMessage());
-            throw new ApiException(ErrorCode.UNAVAILABLE, "telemetry could not be stored; retry later",
-                    Map.of("reason", "kafka_unavailable"), RETRY_AFTER);
-        } finally {
-            inFlight.release(valid.size());
-            produceLatency.record(Duration.ofNanos(System.nanoTime() - start));
+        String batchId = batch.batchId() != null ? batch.batchId() : UUID.randomUUID().toString();
+        long receivedAt = clock.millis();
+        List<byte[]> values = new ArrayList<>(records.size());
+        List<Rejection> rejected = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            RecordValidator.Result r = RecordValidator.validate(i, records.get(i), deviceId);
+            if (r.ok()) {
+                values.add(RecordEncoder.encode(r.record().withReceipt(receivedAt, batchId)));
+            } else {
+                rejected.add(r.rejection());
+                metrics.rejected(r.rejection().code());
+            }
         }
+        return new Prepared(deviceId, batchId, values, rejected);
+    }
+
+    /** With authentication off, the envelope's deviceId, or else the first record's. */
+    private static String claimedDevice(BatchParser.Batch batch) {
+        String claimed = batch.deviceId();
+        if (claimed == null && !batch.records().isEmpty()) {
+            JsonNode first = batch.records().get(0).get("deviceId");
+            claimed = first != null && first.isTextual() ? first.asText() : null;
+        }
+        if (claimed == null || claimed.isBlank()) {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "deviceId is required when authentication is off");
+        }
+        return claimed;
+    }
+
+    private ApiException unavailable(Pressure reason, String message) {
+        metrics.pressure(reason);
+        return new ApiException(ErrorCode.UNAVAILABLE, message,
+                Map.of("reason", reason.name().toLowerCase(java.util.Locale.ROOT)), RETRY_AFTER);
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable t = error;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName();
     }
 }

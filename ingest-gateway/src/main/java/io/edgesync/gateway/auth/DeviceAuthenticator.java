@@ -2,14 +2,13 @@ package io.edgesync.gateway.auth;
 
 import io.edgesync.shared.error.ApiException;
 
-/** Decides which device a request speaks for, from its credentials. */
+/** Decides which device a request speaks for, from its credentials, before the body is read. */
 public interface DeviceAuthenticator {
 
     /**
-     * @param authorization the Authorization header, possibly null
-     * @param claimedDeviceId the deviceId the body names, possibly null
-     * @return the authenticated device id
-     * @throws ApiException 401 for missing, invalid or expired credentials; 403 for another device or revoked
+     * @return the authenticated device id, or null when this authenticator trusts the deviceId the
+     *         body names ({@code gateway.auth-mode=none})
+     * @throws ApiException 401 for missing, invalid or expired credentials; 403 for a revoked device
      */
-    String authenticate(String authorization, String claimedDeviceId);
+    String authenticate(Credentials credentials);
 }

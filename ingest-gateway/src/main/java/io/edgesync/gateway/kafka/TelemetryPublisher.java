@@ -1,112 +1,158 @@
 package io.edgesync.gateway.kafka;
 
+import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.shared.kafka.Topics;
-import io.edgesync.shared.model.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnknownProducerIdException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes accepted telemetry to {@code telemetry.raw} with an idempotent, acks=all producer and
- * returns only once Kafka has acknowledged every record of the batch.
+ * Writes accepted telemetry to {@code telemetry.raw} with an idempotent, acks=all producer. A batch
+ * is sent without waiting, and one future completes when Kafka has acknowledged every record of it
+ * (or fails with the first error).
  */
 public final class TelemetryPublisher implements AutoCloseable {
-    private static final byte[] CONTENT_TYPE = Topics.CONTENT_TYPE_JSON.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] SCHEMA_VERSION = Topics.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8);
+    private static final Header[] HEADERS = {
+        new RecordHeader(Topics.HEADER_CONTENT_TYPE, Topics.CONTENT_TYPE_JSON.getBytes(StandardCharsets.UTF_8)),
+        new RecordHeader(Topics.HEADER_SCHEMA_VERSION, Topics.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8))
+    };
 
-    private final Producer<String, byte[]> producer;
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryPublisher.class);
 
-    public TelemetryPublisher(Producer<String, byte[]> producer) {
-        this.producer = producer;
+    private final Supplier<Producer<String, byte[]>> factory;
+    private final AtomicReference<Producer<String, byte[]>> producer;
+    private volatile boolean closed;
+
+    /**
+     * @param factory makes a producer; called once now, and again when the idempotent producer's
+     *                sequence state is lost (e.g. the broker restarted while batches expired), which
+     *                a fresh producer id clears at once
+     */
+    public TelemetryPublisher(Supplier<Producer<String, byte[]>> factory) {
+        this.factory = factory;
+        this.producer = new AtomicReference<>(factory.get());
     }
 
-    public static TelemetryPublisher create(String bootstrapServers, Duration produceTimeout) {
+    public static TelemetryPublisher create(String bootstrapServers, Duration produceTimeout,
+                                            GatewayConfig.Producer tuning) {
         int timeoutMs = (int) produceTimeout.toMillis();
         Map<String, Object> config = Map.ofEntries(
                 Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "ingest-gateway"),
                 Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
                 Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                Map.entry(ProducerConfig.LINGER_MS_CONFIG, 5),
-                Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-                Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024),
+                Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, tuning.compression().name().toLowerCase(Locale.ROOT)),
+                Map.entry(ProducerConfig.LINGER_MS_CONFIG, (int) tuning.linger().toMillis()),
+                Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, tuning.batchBytes()),
+                Map.entry(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024),
+                Map.entry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024),
                 Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),
                 Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeoutMs, 5_000)),
                 Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1_000, timeoutMs - 5)),
-                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(1_005 + 5, timeoutMs)),
+                Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(1_010, timeoutMs)),
                 Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class),
                 Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        return new TelemetryPublisher(new KafkaProducer<>(config));
+        return new TelemetryPublisher(() -> new KafkaProducer<>(config));
     }
 
     /**
-     * Sends every record and waits for all acknowledgements.
-     *
-     * @throws PublishException if any record was not acknowledged within the timeout; some of the
-     *                          batch may be in the topic, which the stream processor dedupes on resend
+     * Sends every value under the device's key. The future fails if any record is not acknowledged;
+     * then some of the batch may be in the topic, which the stream processor dedupes on resend.
+     * Failing to even hand a record to the producer (metadata unavailable within max.block.ms,
+     * producer closed) fails the future too; it never throws.
      */
-    public void publish(List<TelemetryRecord> records, Duration timeout) throws PublishException {
-        List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
-        try {
-            for (TelemetryRecord r : records) {
-                CompletableFuture<Void> ack = new CompletableFuture<>();
-                RecordHeaders headers = new RecordHeaders();
-                headers.add(Topics.HEADER_CONTENT_TYPE, CONTENT_TYPE);
-                headers.add(Topics.HEADER_SCHEMA_VERSION, SCHEMA_VERSION);
-                byte[] value = Topics.TELEMETRY_RAW.valueSerde().serializer().serialize(Topics.TELEMETRY_RAW.name(), r);
-                producer.send(new ProducerRecord<>(Topics.TELEMETRY_RAW.name(), null, r.deviceId(), value, headers),
-                        (metadata, error) -> {
-                            if (error == null) {
-                                ack.complete(null);
-                            } else {
-                                ack.completeExceptionally(error);
-                            }
-                        });
-                acks.add(ack);
+    public CompletableFuture<Void> publish(String deviceId, List<byte[]> values) {
+        Producer<String, byte[]> current = producer.get();
+        BatchAck ack = new BatchAck(values.size());
+        ack.whenComplete((ok, error) -> {
+            if (error != null && sequenceStateLost(error)) {
+                replace(current, error);
             }
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new PublishException("kafka refused the write: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new PublishException("kafka did not acknowledge within " + timeout.toMillis() + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishException("interrupted while waiting for kafka", e);
+        });
+        try {
+            for (byte[] value : values) {
+                current.send(new ProducerRecord<>(Topics.TELEMETRY_RAW.name(), null, deviceId, value, List.of(HEADERS)),
+                        ack);
+            }
         } catch (RuntimeException e) {
-            // send() itself fails fast when metadata is unavailable (max.block.ms) or the producer is closed
-            throw new PublishException("kafka unavailable: " + e.getMessage(), e);
+            ack.completeExceptionally(e);
+        }
+        return ack;
+    }
+
+    private static boolean sequenceStateLost(Throwable failure) {
+        Throwable error = failure.getCause() != null && failure instanceof org.apache.kafka.common.KafkaException
+                && !(failure instanceof org.apache.kafka.common.errors.ApiException) ? failure.getCause() : failure;
+        return error instanceof OutOfOrderSequenceException || error instanceof UnknownProducerIdException
+                || error instanceof InvalidProducerEpochException || error instanceof ProducerFencedException
+                || error instanceof IllegalStateException;
+    }
+
+    private void replace(Producer<String, byte[]> broken, Throwable error) {
+        if (closed) {
+            return;
+        }
+        Producer<String, byte[]> fresh = factory.get();
+        if (producer.compareAndSet(broken, fresh)) {
+            LOG.warn("event=producer_replaced reason={}", error.getClass().getSimpleName());
+            Thread closer = new Thread(() -> broken.close(Duration.ZERO), "gateway-producer-close");
+            closer.setDaemon(true);
+            closer.start();
+        } else {
+            fresh.close(Duration.ZERO);
         }
     }
 
     public void flush() {
-        producer.flush();
+        producer.get().flush();
     }
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(10));
+        closed = true;
+        producer.get().close(Duration.ofSeconds(10));
     }
 
-    /** Kafka did not acknowledge; the client should retry the batch. */
-    public static final class PublishException extends Exception {
-        private static final long serialVersionUID = 1L;
+    /** Completes when every record of a batch is acknowledged; fails on the first error. */
+    private static final class BatchAck extends CompletableFuture<Void> implements Callback {
+        private final AtomicInteger remaining;
 
-        public PublishException(String message, Throwable cause) {
-            super(message, cause);
+        BatchAck(int records) {
+            this.remaining = new AtomicInteger(records);
+            if (records == 0) {
+                complete(null);
+            }
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            if (error != null) {
+                completeExceptionally(error);
+            } else if (remaining.decrementAndGet() == 0) {
+                complete(null);
+            }
         }
     }
 }

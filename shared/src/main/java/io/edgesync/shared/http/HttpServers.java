@@ -5,11 +5,13 @@ import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
 import io.edgesync.shared.json.Json;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +28,18 @@ public final class HttpServers {
 
     public static Javalin create(String service, PrometheusMeterRegistry metrics, BooleanSupplier ready,
                                  long maxRequestBytes) {
+        return create(service, metrics, ready, maxRequestBytes, config -> { });
+    }
+
+    /** As above, then {@code customize} may add to the server configuration (connectors, thread pool). */
+    public static Javalin create(String service, PrometheusMeterRegistry metrics, BooleanSupplier ready,
+                                 long maxRequestBytes, Consumer<JavalinConfig> customize) {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = maxRequestBytes;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.useVirtualThreads = false;
+            customize.accept(config);
         });
         app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP", "service", service)));
         app.get("/health/ready", ctx -> {

@@ -1,8 +1,15 @@
 package io.edgesync.processor.topology;
 
+import io.edgesync.processor.state.DeviceTotals;
+import io.edgesync.processor.state.IdentityState;
+import io.edgesync.shared.json.Json;
+import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.RecordOrdering;
 import io.edgesync.shared.model.TelemetryRecord;
-import org.apache.kafka.common.errors.SerializationException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,62 +18,104 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards a record only if it beats the current winner for its (deviceId, id) in last-write-wins
- * order; a resend of the same record, or an older version, is dropped.
+ * Decides every {@code telemetry.raw} record against the current winner of its identity
+ * ({@link Decision}): winners out as {@link Outcome.Clean}, losers as {@link Outcome.Conflict},
+ * unreadable records as {@link Outcome.DeadLetter}; counts per device and publishes the totals.
  */
-final class DedupeProcessor implements Processor<String, byte[], String, TelemetryRecord> {
+final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome> {
     private static final Logger LOG = LoggerFactory.getLogger(DedupeProcessor.class);
 
-    private ProcessorContext<String, TelemetryRecord> context;
-    private KeyValueStore<String, String> winners;
+    private final long retentionMs;
+    private final Duration purgeInterval;
+    private final Duration statsInterval;
+    private ProcessorContext<byte[], Outcome> context;
+    private KeyValueStore<String, IdentityState> identities;
+    private DeviceStatsRecorder stats;
+
+    DedupeProcessor(Duration retention, Duration purgeInterval, Duration statsInterval) {
+        this.retentionMs = retention.toMillis();
+        this.purgeInterval = purgeInterval;
+        this.statsInterval = statsInterval;
+    }
 
     @Override
-    public void init(ProcessorContext<String, TelemetryRecord> context) {
+    public void init(ProcessorContext<byte[], Outcome> context) {
         this.context = context;
-        this.winners = context.getStateStore(TelemetryTopology.WINNERS_STORE);
+        this.identities = context.getStateStore(TelemetryTopology.IDENTITY_STORE);
+        KeyValueStore<String, DeviceTotals> totals = context.getStateStore(TelemetryTopology.STATS_STORE);
+        this.stats = new DeviceStatsRecorder(totals);
+        context.schedule(purgeInterval, PunctuationType.STREAM_TIME, this::purgeExpired);
+        context.schedule(statsInterval, PunctuationType.WALL_CLOCK_TIME, this::publishStats);
     }
 
     @Override
-    public void process(Record<String, byte[]> input) {
-        TelemetryRecord incoming;
-        try {
-            incoming = TelemetryTopology.decode(input.value());
-        } catch (SerializationException e) {
-            LOG.warn("event=undecodable_record key={}", input.key());
+    public void process(Record<byte[], byte[]> in) {
+        RawRecords.Parsed parsed = RawRecords.parse(in.key(), in.value());
+        if (!parsed.ok()) {
+            deadLetter(in, parsed.reason(), parsed.message());
             return;
         }
-        if (incoming == null || incoming.id() == null || incoming.deviceId() == null) {
-            return;
-        }
+        TelemetryRecord incoming = parsed.record();
+        long hash = RecordOrdering.payloadHash(incoming);
+        long streamTime = Math.max(context.currentStreamTimeMs(), in.timestamp());
         String identity = incoming.identity();
-        String current = winners.get(identity);
-        String candidate = WinnerKey.of(incoming);
-        if (current != null && WinnerKey.compare(candidate, current) <= 0) {
+        IdentityState current = identities.get(identity);
+        if (current != null && current.expired(streamTime, retentionMs)) {
+            current = null;
+        }
+        Decision decision = Decision.decide(current, incoming.version(), incoming.timestamp(), hash);
+        if (decision.duplicate()) {
+            identities.put(identity, current.touched(in.timestamp()));
+            stats.record(incoming, 0, 1, 0);
             return;
         }
-        winners.put(identity, candidate);
-        context.forward(input.withKey(incoming.deviceId()).withValue(incoming));
+        long conflicts = decision.conflictType() == null ? 0 : 1;
+        if (decision.incomingWins()) {
+            byte[] json = Json.toBytes(incoming);
+            identities.put(identity, current == null ? IdentityState.first(incoming, hash, json, in.timestamp())
+                    : current.replacedBy(incoming, hash, json, in.timestamp()));
+            context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.Clean(json),
+                    in.timestamp(), in.headers()));
+        } else {
+            identities.put(identity, current.withLoser(hash, in.timestamp()));
+        }
+        if (conflicts > 0) {
+            TelemetryRecord winner = current.winner();
+            ConflictRecord conflict = new ConflictRecord(incoming.id(), incoming.deviceId(), decision.conflictType(),
+                    incoming, winner, decision.incomingWins() ? incoming : winner, ConflictRecord.LAST_WRITE_WINS,
+                    decision.decidedBy(), context.currentSystemTimeMs());
+            context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.Conflict(conflict),
+                    in.timestamp(), in.headers()));
+        }
+        stats.record(incoming, decision.incomingWins() ? 1 : 0, 0, conflicts);
     }
 
-    /** The ordering fields of a winner, stored compactly: version, timestamp, payload hash. */
-    static final class WinnerKey {
-        private WinnerKey() {
-        }
+    private void deadLetter(Record<byte[], byte[]> in, String reason, String message) {
+        var source = context.recordMetadata().orElse(null);
+        LOG.warn("event=record_dead_lettered reason={} partition={} offset={}", reason,
+                source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
+        context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.DeadLetter(in.value()),
+                in.timestamp(), DeadLetters.headers(in.headers(), reason, message, source)));
+    }
 
-        static String of(TelemetryRecord r) {
-            return r.version() + ":" + r.timestamp() + ":" + RecordOrdering.payloadHash(r);
-        }
+    private void publishStats(long now) {
+        stats.publish(now, s -> context.forward(new Record<byte[], Outcome>(
+                s.deviceId().getBytes(StandardCharsets.UTF_8), new Outcome.Stats(s), now, new RecordHeaders())));
+    }
 
-        static int compare(String a, String b) {
-            String[] x = a.split(":");
-            String[] y = b.split(":");
-            for (int i = 0; i < 3; i++) {
-                int c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
-                if (c != 0) {
-                    return c;
+    private void purgeExpired(long streamTime) {
+        java.util.List<String> expired = new java.util.ArrayList<>();
+        try (var all = identities.all()) {
+            while (all.hasNext()) {
+                var e = all.next();
+                if (e.value.expired(streamTime, retentionMs)) {
+                    expired.add(e.key);
                 }
             }
-            return 0;
+        }
+        expired.forEach(identities::delete);
+        if (!expired.isEmpty()) {
+            LOG.info("event=identities_expired count={} stream_time={}", expired.size(), streamTime);
         }
     }
 }

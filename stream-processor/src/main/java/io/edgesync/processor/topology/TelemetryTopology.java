@@ -1,35 +1,43 @@
 package io.edgesync.processor.topology;
 
 import io.edgesync.processor.ProcessorConfig;
+import io.edgesync.processor.state.DeviceTotalsSerde;
+import io.edgesync.processor.state.IdentityStateSerde;
 import io.edgesync.shared.kafka.Topics;
-import io.edgesync.shared.model.TelemetryRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** The processor's whole topology: {@code telemetry.raw} deduplicated into {@code telemetry.clean}. */
+/**
+ * The processor's whole topology: {@code telemetry.raw} through {@link DedupeProcessor} into
+ * {@code telemetry.clean}, {@code telemetry.conflicts}, {@code telemetry.dlq} and
+ * {@code device.sync-stats}. Topics and their schemas: docs/topics.md.
+ */
 public final class TelemetryTopology {
-    public static final String WINNERS_STORE = "telemetry-winners";
+    /** Per (deviceId, id): the current winner and what was decided before. */
+    public static final String IDENTITY_STORE = "telemetry-identities";
+    /** Per deviceId: running totals. */
+    public static final String STATS_STORE = "device-totals";
 
     private TelemetryTopology() {
     }
 
     public static void build(StreamsBuilder builder, ProcessorConfig config) {
-        StoreBuilder<KeyValueStore<String, String>> winners = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(WINNERS_STORE), Serdes.String(), Serdes.String());
-        builder.addStateStore(winners);
-        builder.stream(Topics.TELEMETRY_RAW.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(DedupeProcessor::new, WINNERS_STORE)
-                .to(Topics.TELEMETRY_CLEAN.name(),
-                        Produced.with(Topics.TELEMETRY_CLEAN.keySerde(), Topics.TELEMETRY_CLEAN.valueSerde()));
-    }
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDENTITY_STORE),
+                Serdes.String(), new IdentityStateSerde()).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATS_STORE),
+                Serdes.String(), new DeviceTotalsSerde()).withCachingEnabled());
 
-    /** Used by tests and the service to decode the raw topic the same way. */
-    static TelemetryRecord decode(byte[] value) {
-        return Topics.TELEMETRY_RAW.valueSerde().deserializer().deserialize(Topics.TELEMETRY_RAW.name(), value);
+        builder.stream(Topics.TELEMETRY_RAW.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName("telemetry-raw"))
+                .process(() -> new DedupeProcessor(config.retention(), config.purgeInterval(),
+                        config.statsInterval()), Named.as("dedupe"), IDENTITY_STORE, STATS_STORE)
+                // each outcome names its topic: clean, conflicts, dlq or device.sync-stats (all pre-created)
+                .to((key, outcome, context) -> outcome.topic(),
+                        Produced.with(Serdes.ByteArray(), new Outcome.WireSerde())
+                                .withName("outcomes"));
     }
 }

@@ -1,0 +1,94 @@
+package io.edgesync.cli.bench;
+
+import io.edgesync.gateway.IngestGateway;
+import io.edgesync.shared.config.ConfigSource;
+import io.edgesync.shared.kafka.TopicAdmin;
+import io.edgesync.testsupport.KafkaBroker;
+import io.edgesync.testsupport.TempDirs;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code edgesync bench gateway}: records/s the gateway accepts (200, acks=all) for 1,000-record
+ * batches from concurrent HTTP clients, next to Kafka's own ProducerPerformance writing records of
+ * the same bytes (the gateway's own JSON values) with the same producer settings to the same broker,
+ * in the same run.
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = "Gateway records/s for 1,000-record batches next to Kafka's ProducerPerformance on the same "
+                + "broker, same record bytes, same run.")
+public final class GatewayBench implements Callable<Integer> {
+    @Option(names = "--clients", defaultValue = "8", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--batch", defaultValue = "1000", description = "Records per upload (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--warmup-seconds", defaultValue = "10", description = "Gateway warm-up (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "Gateway measured window (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--producer-records", defaultValue = "6000000",
+            description = "Records ProducerPerformance sends after its warm-up (default: ${DEFAULT-VALUE}).")
+    long producerRecords;
+
+    @Option(names = "--rounds", defaultValue = "1", description = "Gateway/producer rounds, alternating (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = TempDirs.create("bench-gateway-");
+        try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), 0)) {
+            TopicAdmin.ensureTopics(broker.bootstrapServers(), partitions, (short) 1);
+            BenchRecords records = BenchRecords.create(batch);
+            Path payloads = records.writePayloadFile(dir.resolve("payloads.txt"));
+            System.out.printf(Locale.ROOT, "broker: in-process KRaft, %d partitions; record value: %d bytes of JSON "
+                    + "(the gateway's own telemetry.raw values); producer: acks=all, idempotent, lz4, linger 5 ms, "
+                    + "batch 256 KiB; cores: %d%n", partitions, records.valueBytes(),
+                    Runtime.getRuntime().availableProcessors());
+            double[] gatewayRates = new double[rounds];
+            double[] producerRates = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                try (IngestGateway gateway = IngestGateway.start(ConfigSource.of(Map.of(
+                        "kafka.bootstrap-servers", broker.bootstrapServers(),
+                        "gateway.port", "0",
+                        "gateway.auth-mode", "none",
+                        "gateway.rate-limit.records-per-second", "100000000",
+                        "gateway.rate-limit.burst", "100000000")))) {
+                    gatewayRates[round] = new GatewayLoad(gateway.url(), records, clients)
+                            .run(warmupSeconds, seconds);
+                }
+                System.out.printf(Locale.ROOT, "round %d gateway: %,.0f records/s accepted (%d clients, %d-record "
+                        + "batches, %d s window after %d s warm-up)%n", round + 1, gatewayRates[round], clients, batch,
+                        seconds, warmupSeconds);
+                producerRates[round] = ProducerPerformanceRun.run(broker.bootstrapServers(), payloads,
+                        producerRecords, producerRecords / 5);
+                System.out.printf(Locale.ROOT, "round %d ProducerPerformance: %,.0f records/s%n", round + 1,
+                        producerRates[round]);
+            }
+            double gateway = median(gatewayRates);
+            double raw = median(producerRates);
+            System.out.printf(Locale.ROOT, "RESULT gateway=%,.0f rec/s  kafka-producer-perf=%,.0f rec/s  ratio=%.0f%%"
+                    + " (target >= 80%%)%n", gateway, raw, 100 * gateway / raw);
+            return 0;
+        } finally {
+            TempDirs.deleteRecursively(dir);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,138 @@
+package io.edgesync.cli.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.agent.AgentConfig;
+import io.edgesync.agent.EdgeAgent;
+import io.edgesync.agent.store.StoreOptions;
+import io.edgesync.agent.sync.TelemetrySync;
+import io.edgesync.cli.ControlPlane;
+import io.edgesync.shared.json.Json;
+import io.edgesync.testsupport.Await;
+import io.edgesync.testsupport.TempDirs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent against the real dispatcher (and the rest of the control plane): enrolment, commands
+ * created by an operator and executed by the agent, config changes applied and reported.
+ */
+class AgentDispatcherIT {
+    static Path dir;
+    static ControlPlane plane;
+    static EdgeAgent agent;
+    static final String DEVICE = "cmd-device";
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = TempDirs.create("agent-dispatcher-");
+        plane = ControlPlane.start(new ControlPlane.Options(dir.resolve("plane"), 0, 0, 0, 0, null, false));
+        AgentConfig config = new AgentConfig(DEVICE, dir.resolve("agent.db"), plane.gatewayUrl(), plane.dispatcherUrl(),
+                null, 1000, Duration.ofSeconds(1), Duration.ofSeconds(30),
+                new TelemetrySync.RetryPolicy(5, Duration.ofMillis(200), 2.0, Duration.ofSeconds(5)),
+                StoreOptions.defaults(), -1, plane.credentials().enrollmentKey(), Duration.ofSeconds(20),
+                Duration.ofSeconds(1), "sensor-hub");
+        agent = EdgeAgent.open(config, HTTP, Clock.systemUTC());
+        agent.enrol();
+        agent.start();
+        // the device is known and heartbeating before the tests start
+        Await.until(Duration.ofSeconds(60), () -> operator("GET", "/api/v1/devices/" + DEVICE, null),
+                d -> !d.path("lastSeenAt").isMissingNode() && !d.path("lastSeenAt").isNull(), "first heartbeat");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        if (plane != null) {
+            plane.close();
+        }
+        TempDirs.deleteRecursively(dir);
+    }
+
+    static JsonNode operator(String method, String path, Object body) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(plane.dispatcherUrl() + path))
+                .header("Authorization", "Bearer " + plane.credentials().operatorToken())
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(Json.toBytes(body)));
+        HttpResponse<byte[]> response = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": "
+                    + new String(response.body()));
+        }
+        return Json.mapper().readTree(response.body());
+    }
+
+    @Test
+    void aCommandRoundTripFromOperatorToAcknowledgementTakesUnderTwoSeconds() throws Exception {
+        // GIVEN the agent long-polling; WHEN an operator creates a ping
+        long created = System.nanoTime();
+        String id = operator("POST", "/api/v1/devices/" + DEVICE + "/commands",
+                Map.of("commandType", "ping", "payload", Map.of())).path("commandId").asText();
+        // THEN it is executed and acknowledged within 2 s
+        JsonNode done = Await.until(Duration.ofSeconds(30), () -> operator("GET", "/api/v1/commands/" + id, null),
+                c -> c.path("status").asText().equals("executed"), "command executed");
+        long millis = (System.nanoTime() - created) / 1_000_000;
+        System.out.println("command round trip: " + millis + " ms");
+        assertTrue(millis < 2000, "round trip took " + millis + " ms");
+        assertTrue(done.path("result").toString().contains("pong"), done.toString());
+        assertEquals("executed", agent.commands().find(id).status());
+    }
+
+    @Test
+    void anUnknownCommandTypeIsAcknowledgedFailedWithTheReason() throws Exception {
+        String id = operator("POST", "/api/v1/devices/" + DEVICE + "/commands",
+                Map.of("commandType", "self-destruct")).path("commandId").asText();
+        JsonNode done = Await.until(Duration.ofSeconds(30), () -> operator("GET", "/api/v1/commands/" + id, null),
+                c -> c.path("status").asText().equals("failed"), "command failed");
+        assertTrue(done.path("result").toString().contains("unknown command type 'self-destruct'"), done.toString());
+    }
+
+    @Test
+    void aConfigChangeIsAppliedInTheStoreAndReportedBack() throws Exception {
+        // WHEN an operator sets a key
+        JsonNode put = operator("PUT", "/api/v1/devices/" + DEVICE + "/config/sample-interval",
+                Map.of("value", "10s"));
+        long version = put.path("version").asLong();
+        // THEN the agent holds it at that version, and the dispatcher shows desired = reported
+        Await.until(Duration.ofSeconds(30), () -> agent.deviceConfig().all(),
+                c -> "10s".equals(c.get("sample-interval")), "config applied on the device");
+        assertTrue(agent.deviceConfig().version() >= version);
+        JsonNode view = Await.until(Duration.ofSeconds(30),
+                () -> operator("GET", "/api/v1/devices/" + DEVICE + "/config", null),
+                v -> v.path("inSync").asBoolean(), "reported config version equals desired");
+        assertEquals(agent.deviceConfig().version(), view.path("reportedVersion").asLong());
+    }
+
+    @Test
+    void syncNowAndSetConfigCommandsRunTheirHandlers() throws Exception {
+        agent.record("s1", "temperature", 21.0, "C");
+        String sync = operator("POST", "/api/v1/devices/" + DEVICE + "/commands",
+                Map.of("commandType", "sync-now")).path("commandId").asText();
+        JsonNode synced = Await.until(Duration.ofSeconds(30), () -> operator("GET", "/api/v1/commands/" + sync, null),
+                c -> !c.path("status").asText().matches("pending|delivered"), "sync-now done");
+        assertEquals("executed", synced.path("status").asText(), synced.toString());
+
+        operator("PUT", "/api/v1/devices/" + DEVICE + "/config/mode", Map.of("value", "eco"));
+        String set = operator("POST", "/api/v1/devices/" + DEVICE + "/commands",
+                Map.of("commandType", "set-config")).path("commandId").asText();
+        JsonNode applied = Await.until(Duration.ofSeconds(30), () -> operator("GET", "/api/v1/commands/" + set, null),
+                c -> !c.path("status").asText().matches("pending|delivered"), "set-config done");
+        assertEquals("executed", applied.path("status").asText(), applied.toString());
+        assertEquals("eco", agent.deviceConfig().all().get("mode"));
+    }
+}

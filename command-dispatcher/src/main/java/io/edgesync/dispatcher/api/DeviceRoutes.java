@@ -1,0 +1,149 @@
+package io.edgesync.dispatcher.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.auth.Access;
+import io.edgesync.dispatcher.auth.Authenticator;
+import io.edgesync.dispatcher.auth.Principal;
+import io.edgesync.dispatcher.device.DeviceService;
+import io.edgesync.dispatcher.device.DeviceView;
+import io.edgesync.dispatcher.device.Heartbeat;
+import io.edgesync.dispatcher.device.NewDevice;
+import io.edgesync.shared.auth.RegistryEntry;
+import io.edgesync.shared.auth.Tokens;
+import io.edgesync.shared.error.ApiException;
+import io.edgesync.shared.error.ErrorCode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** Registry endpoints: registration, tokens, device list and detail, heartbeat, sync status. */
+public final class DeviceRoutes {
+    private static final Set<String> STATUSES = Set.of("registered", "online", "offline");
+    private static final long MAX_OPERATOR_TOKEN_SECONDS = Duration.ofDays(3650).toSeconds();
+
+    private final Authenticator auth;
+    private final DeviceService devices;
+
+    public DeviceRoutes(Authenticator auth, DeviceService devices) {
+        this.auth = Objects.requireNonNull(auth);
+        this.devices = Objects.requireNonNull(devices);
+    }
+
+    public void install(Javalin app) {
+        app.post("/api/v1/devices/register", this::register);
+        app.get("/api/v1/devices", this::list);
+        app.get("/api/v1/devices/{id}", this::get);
+        app.post("/api/v1/devices/{id}/token", this::rotate);
+        app.delete("/api/v1/devices/{id}/token", this::revoke);
+        app.post("/api/v1/devices/{id}/heartbeat", this::heartbeat);
+        app.get("/api/v1/sync/status/{deviceId}", this::syncStatus);
+        app.post("/api/v1/operator-tokens", this::operatorToken);
+    }
+
+    private void register(Context ctx) throws Exception {
+        Access.requireEnrollment(auth.authenticate(ctx));
+        JsonNode body = Requests.object(ctx);
+        String deviceId = Requests.text(body, "deviceId", false, 128);
+        if (deviceId != null) {
+            Requests.id(deviceId, "deviceId");
+        }
+        JsonNode metadata = Requests.value(body, "metadata");
+        if (metadata != null && !metadata.isObject()) {
+            throw Requests.invalid("metadata", "must be a JSON object");
+        }
+        NewDevice d = new NewDevice(deviceId, Requests.text(body, "name", true, 200),
+                Requests.text(body, "deviceType", true, 100), Requests.text(body, "location", false, 200), metadata);
+        ctx.status(201).json(devices.register(d));
+    }
+
+    private void list(Context ctx) throws Exception {
+        Access.requireReader(auth.authenticate(ctx));
+        String status = ctx.queryParam("status");
+        if (status != null && !STATUSES.contains(status)) {
+            throw Requests.invalid("status", "must be one of registered, online, offline");
+        }
+        int limit = Requests.intParam(ctx, "limit", 100, 1, 1000);
+        String after = ctx.queryParam("after");
+        List<DeviceView> page = devices.list(status, after, limit);
+        Map<String, Object> out = new HashMap<>();
+        out.put("devices", page);
+        out.put("nextAfter", page.size() == limit ? page.get(page.size() - 1).deviceId() : null);
+        ctx.json(out);
+    }
+
+    private void get(Context ctx) throws Exception {
+        String id = ctx.pathParam("id");
+        Access.requireReaderOrDevice(auth.authenticate(ctx), id);
+        ctx.json(devices.get(id));
+    }
+
+    /** Rotation: by an operator, or by the device with its current token. */
+    private void rotate(Context ctx) throws Exception {
+        String id = ctx.pathParam("id");
+        Principal p = auth.authenticate(ctx);
+        if (!p.isDevice(id)) {
+            Access.requireOperator(p);
+        }
+        ctx.json(devices.rotate(id));
+    }
+
+    private void revoke(Context ctx) throws Exception {
+        Access.requireOperator(auth.authenticate(ctx));
+        RegistryEntry entry = devices.revoke(ctx.pathParam("id"));
+        ctx.json(Map.of("deviceId", entry.deviceId(), "tokenStatus", entry.status(),
+                "tokenVersion", entry.tokenVersion()));
+    }
+
+    private void heartbeat(Context ctx) throws Exception {
+        String id = ctx.pathParam("id");
+        Access.requireDevice(auth.authenticate(ctx), id);
+        JsonNode body = Requests.object(ctx);
+        Heartbeat h = new Heartbeat(Requests.number(body, "pendingRecords", 0, Long.MAX_VALUE),
+                Requests.text(body, "agentVersion", false, 100),
+                Requests.number(body, "configVersion", 0, Long.MAX_VALUE), deviceTime(body));
+        ctx.json(devices.heartbeat(id, h));
+    }
+
+    private void syncStatus(Context ctx) throws Exception {
+        String id = ctx.pathParam("deviceId");
+        Access.requireReaderOrDevice(auth.authenticate(ctx), id);
+        ctx.json(devices.syncStatus(id));
+    }
+
+    private void operatorToken(Context ctx) throws Exception {
+        Access.requireOperator(auth.authenticate(ctx));
+        JsonNode body = Requests.object(ctx);
+        String name = Requests.text(body, "name", true, 100);
+        String role = Requests.text(body, "role", true, 20);
+        Long ttl = Requests.number(body, "ttlSeconds", 1, MAX_OPERATOR_TOKEN_SECONDS);
+        Tokens.Issued issued = devices.operatorToken(name, role, Duration.ofSeconds(ttl == null ? 86_400 * 90 : ttl));
+        ctx.status(201).json(Map.of("token", issued.token(), "name", name, "role", role,
+                "expiresAt", issued.claims().expiresAt().toString()));
+    }
+
+    /** deviceTime: epoch milliseconds or an ISO-8601 instant. */
+    private static Long deviceTime(JsonNode body) {
+        JsonNode v = body.get("deviceTime");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.asLong();
+        }
+        if (v.isTextual()) {
+            try {
+                return Instant.parse(v.asText()).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e) {
+                // answered below
+            }
+        }
+        throw new ApiException(ErrorCode.INVALID_REQUEST, "deviceTime must be epoch milliseconds or an ISO-8601 "
+                + "instant", Map.of("field", "deviceTime"), null);
+    }
+}

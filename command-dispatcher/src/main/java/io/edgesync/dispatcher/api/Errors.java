@@ -1,0 +1,30 @@
+package io.edgesync.dispatcher.api;
+
+import io.edgesync.shared.error.ApiException;
+import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.http.HttpServers;
+import io.javalin.Javalin;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A database failure (after the capped 40001 retries) is 503 with Retry-After, never 500. */
+public final class Errors {
+    private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
+    private Errors() {
+    }
+
+    public static void install(Javalin app) {
+        app.exception(SQLException.class, (e, ctx) -> {
+            LOG.warn("event=database_error sqlstate={} path={}", e.getSQLState(), ctx.path());
+            HttpServers.respond(ctx, databaseUnavailable());
+        });
+    }
+
+    public static ApiException databaseUnavailable() {
+        return new ApiException(ErrorCode.UNAVAILABLE, "database unavailable; retry", Map.of(), Duration.ofSeconds(1));
+    }
+}

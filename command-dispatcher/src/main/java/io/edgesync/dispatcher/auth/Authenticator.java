@@ -1,0 +1,90 @@
+package io.edgesync.dispatcher.auth;
+
+import io.edgesync.dispatcher.device.DeviceStore;
+import io.edgesync.shared.auth.InvalidTokenException;
+import io.edgesync.shared.auth.RegistryEntry;
+import io.edgesync.shared.auth.TokenClaims;
+import io.edgesync.shared.auth.TokenKind;
+import io.edgesync.shared.auth.Tokens;
+import io.edgesync.shared.error.ApiException;
+import io.edgesync.shared.error.ErrorCode;
+import io.javalin.http.Context;
+import java.sql.SQLException;
+import java.util.Objects;
+
+/**
+ * Reads {@code Authorization: Bearer ...}: the enrollment key, the configured operator token, an
+ * operator JWT, or a device JWT. A device token must also be the device's current one in the
+ * database (its hash matches and it is not revoked), so rotation and revocation act at once here.
+ */
+public final class Authenticator {
+    private final Tokens.Verifier verifier;
+    private final DeviceStore devices;
+    private final String enrollmentKeyHash;
+    private final String operatorTokenHash;
+
+    public Authenticator(Tokens.Verifier verifier, DeviceStore devices, String enrollmentKey, String operatorToken) {
+        this.verifier = Objects.requireNonNull(verifier);
+        this.devices = Objects.requireNonNull(devices);
+        this.enrollmentKeyHash = blankToNull(enrollmentKey);
+        this.operatorTokenHash = blankToNull(operatorToken);
+    }
+
+    public Principal authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "missing Authorization: Bearer token");
+        }
+        return authenticate(header.substring(7).trim());
+    }
+
+    Principal authenticate(String secret) {
+        if (TokenHash.matches(secret, enrollmentKeyHash)) {
+            return new Principal(Principal.Kind.ENROLLMENT, "enrollment", null);
+        }
+        if (TokenHash.matches(secret, operatorTokenHash)) {
+            return new Principal(Principal.Kind.OPERATOR, "bootstrap", Principal.ROLE_OPERATOR);
+        }
+        try {
+            return device(verifier.verify(secret, TokenKind.DEVICE), secret);
+        } catch (InvalidTokenException e) {
+            if (e.reason() != InvalidTokenException.Reason.WRONG_KIND) {
+                throw refused(e);
+            }
+        }
+        try {
+            TokenClaims claims = verifier.verify(secret, TokenKind.OPERATOR);
+            String role = Principal.ROLE_VIEWER.equals(claims.role()) ? Principal.ROLE_VIEWER : Principal.ROLE_OPERATOR;
+            return new Principal(Principal.Kind.OPERATOR, claims.subject(), role);
+        } catch (InvalidTokenException e) {
+            throw refused(e);
+        }
+    }
+
+    private Principal device(TokenClaims claims, String token) {
+        DeviceStore.TokenState state;
+        try {
+            state = devices.tokenState(claims.subject());
+        } catch (SQLException e) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, "database unavailable", java.util.Map.of(),
+                    java.time.Duration.ofSeconds(1));
+        }
+        if (state == null) {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "unknown device " + claims.subject());
+        }
+        if (RegistryEntry.REVOKED.equals(state.status()) || !TokenHash.matches(token, state.tokenHash())) {
+            throw new ApiException(ErrorCode.TOKEN_REVOKED, "token revoked or replaced by a newer one");
+        }
+        return new Principal(Principal.Kind.DEVICE, claims.subject(), null);
+    }
+
+    private static ApiException refused(InvalidTokenException e) {
+        return e.reason() == InvalidTokenException.Reason.EXPIRED
+                ? new ApiException(ErrorCode.TOKEN_EXPIRED, "token expired")
+                : new ApiException(ErrorCode.UNAUTHENTICATED, "invalid token: " + e.getMessage());
+    }
+
+    private static String blankToNull(String secret) {
+        return secret == null || secret.isBlank() ? null : TokenHash.of(secret);
+    }
+}

@@ -1,0 +1,123 @@
+package io.edgesync.dispatcher.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The waiting logic alone: deliveries come from a queue the test fills, as the database would. */
+class LongPollTest {
+    private final ExecutorService workers = Executors.newFixedThreadPool(2);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final ConcurrentLinkedQueue<CommandView> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger reads = new AtomicInteger();
+
+    @AfterEach
+    void stop() {
+        workers.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aSignalAnswersAWaitingPollAtOnce() throws Exception {
+        LongPoll poll = new LongPoll(this::drain, workers, timer, Duration.ofSeconds(30));
+        CompletableFuture<List<CommandView>> answer = poll.poll("d", Duration.ofSeconds(30));
+        awaitWaiting(poll);
+
+        long start = System.nanoTime();
+        queued.add(command("c1"));
+        poll.signal("d");
+        List<CommandView> got = answer.get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("c1"), got.stream().map(CommandView::commandId).toList());
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 1000);
+        assertEquals(0, poll.waiting());
+    }
+
+    @Test
+    void withoutASignalTheRecheckFindsWhatAnotherInstanceCreated() throws Exception {
+        LongPoll poll = new LongPoll(this::drain, workers, timer, Duration.ofMillis(100));
+        CompletableFuture<List<CommandView>> answer = poll.poll("d", Duration.ofSeconds(30));
+        awaitWaiting(poll);
+
+        queued.add(command("c2"));
+
+        assertEquals(1, answer.get(10, TimeUnit.SECONDS).size());
+    }
+
+    @Test
+    void anEmptyListAtTheDeadline() throws Exception {
+        LongPoll poll = new LongPoll(this::drain, workers, timer, Duration.ofSeconds(30));
+        long start = System.nanoTime();
+        assertEquals(List.of(), poll.poll("d", Duration.ofMillis(300)).get(10, TimeUnit.SECONDS));
+        assertTrue((System.nanoTime() - start) / 1_000_000 >= 290);
+    }
+
+    @Test
+    void aSignalDuringTheReadIsNotLost() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch signalled = new CountDownLatch(1);
+        LongPoll poll = new LongPoll(deviceId -> {
+            List<CommandView> out = drain(deviceId);
+            if (reads.get() == 1) {
+                reading.countDown();
+                signalled.await(10, TimeUnit.SECONDS);
+            }
+            return out;
+        }, workers, timer, Duration.ofSeconds(30));
+        CompletableFuture<List<CommandView>> answer = poll.poll("d", Duration.ofSeconds(30));
+        reading.await(10, TimeUnit.SECONDS);
+
+        queued.add(command("c3"));
+        poll.signal("d");
+        signalled.countDown();
+
+        assertEquals(1, answer.get(5, TimeUnit.SECONDS).size(), "answered without waiting for the recheck");
+    }
+
+    @Test
+    void closingAnswersWaitingPollsEmpty() throws Exception {
+        LongPoll poll = new LongPoll(this::drain, workers, timer, Duration.ofSeconds(30));
+        CompletableFuture<List<CommandView>> answer = poll.poll("d", Duration.ofSeconds(30));
+        awaitWaiting(poll);
+        poll.close();
+        assertEquals(List.of(), answer.get(10, TimeUnit.SECONDS));
+        assertFalse(answer.isCompletedExceptionally());
+    }
+
+    private List<CommandView> drain(String deviceId) {
+        reads.incrementAndGet();
+        List<CommandView> out = new ArrayList<>();
+        for (CommandView c = queued.poll(); c != null; c = queued.poll()) {
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static void awaitWaiting(LongPoll poll) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (poll.waiting() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the poll never waited");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static CommandView command(String id) {
+        return new CommandView(id, "d", "t", null, "delivered", null, 1, null, null, null, 1, null);
+    }
+}

@@ -1,0 +1,71 @@
+package io.edgesync.agent.collect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.agent.EdgeAgent;
+import io.edgesync.shared.error.ApiException;
+import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.http.HttpServers;
+import io.edgesync.shared.json.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code POST /telemetry} on 127.0.0.1, for sensors written in any language: one record or an
+ * array, validated like the gateway, stored all or none. 201 {@code {"stored": n}}; 400
+ * {@code malformed_body} or {@code invalid_request} (nothing stored); 503 {@code unavailable}
+ * with reason {@code store_full} under reject-new.
+ */
+public final class LocalIngestServer implements AutoCloseable {
+    public static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
+
+    private final Javalin app;
+
+    private LocalIngestServer(Javalin app) {
+        this.app = app;
+    }
+
+    public static LocalIngestServer start(EdgeAgent agent, int port) {
+        Objects.requireNonNull(agent);
+        Javalin app = HttpServers.create("edge-agent", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                () -> true, MAX_BODY_BYTES);
+        app.post("/telemetry", ctx -> ingest(agent, ctx));
+        app.start("127.0.0.1", port);
+        return new LocalIngestServer(app);
+    }
+
+    private static void ingest(EdgeAgent agent, Context ctx) {
+        JsonNode body;
+        try {
+            body = Json.mapper().readTree(ctx.bodyAsBytes());
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.MALFORMED_BODY, "body is not JSON");
+        }
+        if (body == null || !(body.isObject() || body.isArray())) {
+            throw new ApiException(ErrorCode.MALFORMED_BODY, "body must be a record object or an array of records");
+        }
+        List<JsonNode> records = new ArrayList<>();
+        if (body.isArray()) {
+            body.forEach(records::add);
+        } else {
+            records.add(body);
+        }
+        int stored = agent.submitJson(records);
+        ctx.status(201).json(Map.of("stored", stored, "received", records.size()));
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

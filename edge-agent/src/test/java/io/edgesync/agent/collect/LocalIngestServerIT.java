@@ -1,0 +1,106 @@
+package io.edgesync.agent.collect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.agent.AgentConfig;
+import io.edgesync.agent.EdgeAgent;
+import io.edgesync.agent.store.StoreOptions;
+import io.edgesync.agent.sync.TelemetrySync;
+import io.edgesync.shared.json.Json;
+import io.edgesync.testsupport.TempDirs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /telemetry} on the agent's loopback endpoint, with the agent's real SQLite store. */
+class LocalIngestServerIT {
+    Path dir;
+    EdgeAgent agent;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() {
+        dir = TempDirs.create("ingest-");
+        AgentConfig config = new AgentConfig("dev-1", dir.resolve("agent.db"), "http://127.0.0.1:9", null, null, 1000,
+                Duration.ofHours(1), Duration.ofSeconds(5), TelemetrySync.RetryPolicy.defaults(),
+                new StoreOptions(StoreOptions.Durability.FULL, 5, StoreOptions.FullPolicy.REJECT_NEW,
+                        Duration.ofDays(1)), 0, null, Duration.ofSeconds(1), Duration.ofHours(1), "edge-agent");
+        agent = EdgeAgent.open(config, http, Clock.systemUTC());
+        agent.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        agent.close();
+        TempDirs.deleteRecursively(dir);
+    }
+
+    HttpResponse<String> post(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + "/telemetry"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static final String GOOD = "{\"sensorId\":\"s1\",\"timestamp\":1700000000000,\"dataType\":\"temperature\","
+            + "\"value\":21.5,\"unit\":\"C\"}";
+
+    @Test
+    void oneRecordOrAnArrayIsStoredAndARecordWithoutIdGetsOne() throws Exception {
+        HttpResponse<String> one = post(GOOD);
+        assertEquals(201, one.statusCode(), one.body());
+        HttpResponse<String> many = post("[" + GOOD + ", {\"id\":\"r-2\",\"sensorId\":\"s2\","
+                + "\"timestamp\":\"2026-01-01T00:00:00Z\",\"dataType\":\"humidity\",\"value\":40}]");
+        assertEquals(201, many.statusCode(), many.body());
+        assertEquals(2, Json.mapper().readTree(many.body()).path("stored").asInt());
+        assertEquals(3, agent.pendingCount());
+    }
+
+    @Test
+    void anInvalidRecordInAnArrayIsA400NamingItAndNothingIsStored() throws Exception {
+        HttpResponse<String> r = post("[" + GOOD + ", {\"sensorId\":\"s1\",\"timestamp\":1,\"dataType\":\"t\","
+                + "\"value\":\"hot\"}]");
+        assertEquals(400, r.statusCode());
+        JsonNode error = Json.mapper().readTree(r.body()).path("error");
+        assertEquals("invalid_request", error.path("code").asText());
+        assertEquals(1, error.path("details").path("index").asInt());
+        assertEquals("invalid_field", error.path("details").path("code").asText());
+        assertEquals(0, agent.pendingCount());
+    }
+
+    @Test
+    void aRecordForAnotherDeviceIsRefused() throws Exception {
+        HttpResponse<String> r = post("{\"deviceId\":\"other\",\"sensorId\":\"s1\",\"timestamp\":1,"
+                + "\"dataType\":\"t\",\"value\":1}");
+        assertEquals(400, r.statusCode());
+        assertEquals("device_mismatch", Json.mapper().readTree(r.body()).path("error").path("details").path("code")
+                .asText());
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsMalformed() throws Exception {
+        HttpResponse<String> r = post("{not json");
+        assertEquals(400, r.statusCode());
+        assertEquals("malformed_body", Json.mapper().readTree(r.body()).path("error").path("code").asText());
+        assertEquals(400, post("42").statusCode());
+    }
+
+    @Test
+    void aFullStoreUnderRejectNewAnswers503WithRetryAfterAndStoresNothing() throws Exception {
+        assertEquals(201, post("[" + GOOD + "," + GOOD + "," + GOOD + "," + GOOD + "]").statusCode());
+        HttpResponse<String> r = post("[" + GOOD + "," + GOOD + "]");
+        assertEquals(503, r.statusCode());
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+        JsonNode error = Json.mapper().readTree(r.body()).path("error");
+        assertEquals("store_full", error.path("details").path("reason").asText());
+        assertEquals(4, agent.pendingCount());
+    }
+}

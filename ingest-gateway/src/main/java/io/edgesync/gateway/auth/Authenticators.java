@@ -1,0 +1,50 @@
+package io.edgesync.gateway.auth;
+
+import io.edgesync.gateway.GatewayConfig;
+import io.edgesync.shared.auth.Tokens;
+import io.edgesync.shared.config.ConfigException;
+import java.nio.file.Files;
+import java.time.Clock;
+
+/** Builds the authenticator {@code gateway.auth-mode} names, with what it needs running. */
+public final class Authenticators {
+    private static final int TOKEN_CACHE_SIZE = 10_000;
+
+    /** An authenticator and what to close with it (the registry reader), possibly nothing. */
+    public record Chosen(DeviceAuthenticator authenticator, AutoCloseable resources) {
+    }
+
+    private Authenticators() {
+    }
+
+    public static Chosen from(GatewayConfig config, Clock clock) {
+        return switch (config.authMode()) {
+            case NONE -> new Chosen(new TrustingAuthenticator(), () -> { });
+            case JWT -> jwt(config, clock);
+            case MTLS -> {
+                if (!config.tls().enabled() || !config.tls().mutual()) {
+                    throw new ConfigException("gateway.auth-mode=mtls needs " + GatewayConfig.KEYSTORE.key() + " and "
+                            + GatewayConfig.TRUSTSTORE.key());
+                }
+                DeviceRegistryCache registry = DeviceRegistryCache.start(config.kafkaBootstrap());
+                yield new Chosen(new ClientCertificateAuthenticator(registry::entry), registry);
+            }
+        };
+    }
+
+    private static Chosen jwt(GatewayConfig config, Clock clock) {
+        if (config.jwtPublicKeyFile() == null || !Files.isRegularFile(config.jwtPublicKeyFile())) {
+            throw new ConfigException("gateway.auth-mode=jwt needs " + GatewayConfig.JWT_PUBLIC_KEY_FILE.key()
+                    + " (" + GatewayConfig.JWT_PUBLIC_KEY_FILE.envName() + ") naming a JWK file; got "
+                    + config.jwtPublicKeyFile());
+        }
+        Tokens.Verifier verifier;
+        try {
+            verifier = new Tokens.Verifier(Tokens.readKey(config.jwtPublicKeyFile()), clock);
+        } catch (RuntimeException e) {
+            throw new ConfigException("invalid key " + GatewayConfig.JWT_PUBLIC_KEY_FILE.key() + ": " + e.getMessage());
+        }
+        DeviceRegistryCache registry = DeviceRegistryCache.start(config.kafkaBootstrap());
+        return new Chosen(new JwtDeviceAuthenticator(verifier, registry::entry, clock, TOKEN_CACHE_SIZE), registry);
+    }
+}

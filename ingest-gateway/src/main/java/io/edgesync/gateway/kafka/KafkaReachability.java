@@ -1,0 +1,75 @@
+package io.edgesync.gateway.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the cluster answers, checked every {@code interval} with a metadata request. Drives
+ * readiness, and lets the gateway answer 503 at once instead of holding requests while Kafka is away.
+ */
+public final class KafkaReachability implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaReachability.class);
+
+    private final Admin admin;
+    private final Duration interval;
+    private final AtomicBoolean reachable = new AtomicBoolean(false);
+    private final ScheduledExecutorService timer;
+
+    private KafkaReachability(String bootstrapServers, Duration interval) {
+        this.interval = interval;
+        int timeoutMs = (int) Math.max(500, interval.toMillis() * 2);
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "ingest-gateway-health",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gateway-kafka-health");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static KafkaReachability start(String bootstrapServers, Duration interval) {
+        KafkaReachability r = new KafkaReachability(bootstrapServers, interval);
+        r.check();
+        r.timer.scheduleWithFixedDelay(r::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return r;
+    }
+
+    public boolean reachable() {
+        return reachable.get();
+    }
+
+    private void check() {
+        boolean now;
+        try {
+            int timeoutMs = (int) Math.max(500, interval.toMillis() * 2);
+            now = !admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes()
+                    .get(timeoutMs + 500L, TimeUnit.MILLISECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            now = false;
+        }
+        if (reachable.getAndSet(now) != now) {
+            LOG.info("event=kafka_reachability reachable={}", now);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        admin.close(Duration.ofSeconds(5));
+    }
+}
