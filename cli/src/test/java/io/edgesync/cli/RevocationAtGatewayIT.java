@@ -45,6 +45,7 @@ class RevocationAtGatewayIT {
                 "dispatcher.enrollment-key", credentials.enrollmentKey()));
         try (CommandDispatcher dispatcher = CommandDispatcher.start(DispatcherConfig.from(config));
              IngestGateway gateway = IngestGateway.start(config)) {
+            Await.equalTo(Duration.ofSeconds(30), gateway::ready, true, "gateway ready (device.registry read)");
             // GIVEN a registered device whose token the gateway accepts
             String token = Json.mapper().readTree(send(dispatcher.url() + "/api/v1/devices/register",
                     "POST", credentials.enrollmentKey(),
