@@ -52,7 +52,7 @@ public final class TelemetryHandler implements Handler {
     private final DeviceAuthenticator authenticator;
     private final DeviceRateLimiter rateLimiter;
     private final TelemetryPublisher publisher;
-    private final BooleanSupplier kafkaReachable;
+    private final BooleanSupplier kafkaReady;
     private final RequestGate gate;
     private final Semaphore inFlight;
     private final Duration produceTimeout;
@@ -61,7 +61,7 @@ public final class TelemetryHandler implements Handler {
     private final Executor responder;
 
     public TelemetryHandler(UploadReader reader, BatchParser parser, DeviceAuthenticator authenticator,
-                            DeviceRateLimiter rateLimiter, TelemetryPublisher publisher, BooleanSupplier kafkaReachable,
+                            DeviceRateLimiter rateLimiter, TelemetryPublisher publisher, BooleanSupplier kafkaReady,
                             RequestGate gate, Semaphore inFlight, Duration produceTimeout, Clock clock, GatewayMetrics metrics,
                             Executor responder) {
         this.reader = Objects.requireNonNull(reader);
@@ -69,7 +69,7 @@ public final class TelemetryHandler implements Handler {
         this.authenticator = Objects.requireNonNull(authenticator);
         this.rateLimiter = Objects.requireNonNull(rateLimiter);
         this.publisher = Objects.requireNonNull(publisher);
-        this.kafkaReachable = Objects.requireNonNull(kafkaReachable);
+        this.kafkaReady = Objects.requireNonNull(kafkaReady);
         this.gate = Objects.requireNonNull(gate);
         this.inFlight = Objects.requireNonNull(inFlight);
         this.produceTimeout = Objects.requireNonNull(produceTimeout);
@@ -94,8 +94,8 @@ public final class TelemetryHandler implements Handler {
                 return;
             }
             int n = prepared.values().size();
-            if (!kafkaReachable.getAsBoolean()) {
-                throw unavailable(Pressure.KAFKA_UNAVAILABLE, "telemetry cannot be stored now: Kafka is unreachable");
+            if (!kafkaReady.getAsBoolean()) {
+                throw unavailable(Pressure.KAFKA_UNAVAILABLE, "telemetry cannot be stored now: Kafka is unreachable or the device registry is still loading");
             }
             if (!inFlight.tryAcquire(n)) {
                 throw unavailable(Pressure.IN_FLIGHT_FULL, "too many records waiting for Kafka; retry later");
@@ -137,7 +137,7 @@ public final class TelemetryHandler implements Handler {
         String authenticated = authenticator.authenticate(new Credentials(ctx.header("Authorization"), chain));
         byte[] json = reader.decode(ctx.header("Content-Encoding"), ctx.bodyAsBytes());
         BatchParser.Batch batch = parser.parse(json);
-        List<JsonNode> records = batch.records();
+        List<BatchParser.RawRecord> records = batch.records();
         String deviceId = authenticated != null ? authenticated : claimedDevice(batch);
         if (batch.deviceId() != null && !batch.deviceId().equals(deviceId)) {
             throw new ApiException(ErrorCode.FORBIDDEN, "the envelope names device " + batch.deviceId()
@@ -152,12 +152,14 @@ public final class TelemetryHandler implements Handler {
         }
         String batchId = batch.batchId() != null ? batch.batchId() : UUID.randomUUID().toString();
         long receivedAt = clock.millis();
+        RecordEncoder.Receipt receipt = new RecordEncoder.Receipt(deviceId, receivedAt, batchId);
         List<byte[]> values = new ArrayList<>(records.size());
         List<Rejection> rejected = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
-            RecordValidator.Result r = RecordValidator.validate(i, records.get(i), deviceId);
+            BatchParser.RawRecord raw = records.get(i);
+            RecordValidator.Result r = RecordValidator.validate(i, raw.node(), deviceId);
             if (r.ok()) {
-                values.add(RecordEncoder.encode(r.record().withReceipt(receivedAt, batchId)));
+                values.add(receipt.value(batch.json(), raw, r.record()));
             } else {
                 rejected.add(r.rejection());
                 metrics.rejected(r.rejection().code());
@@ -170,7 +172,7 @@ public final class TelemetryHandler implements Handler {
     private static String claimedDevice(BatchParser.Batch batch) {
         String claimed = batch.deviceId();
         if (claimed == null && !batch.records().isEmpty()) {
-            JsonNode first = batch.records().get(0).get("deviceId");
+            JsonNode first = batch.records().get(0).node().get("deviceId");
             claimed = first != null && first.isTextual() ? first.asText() : null;
         }
         if (claimed == null || claimed.isBlank()) {
