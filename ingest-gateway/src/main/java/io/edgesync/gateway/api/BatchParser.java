@@ -39,7 +39,8 @@ public final class BatchParser {
     }
 
     public Batch parse(byte[] json) {
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)) {
             JsonToken first = p.nextToken();
             Batch batch;
             if (first == JsonToken.START_ARRAY) {

@@ -135,7 +135,7 @@ public final class TelemetryHandler implements Handler {
         reader.checkContentType(ctx.contentType());
         X509Certificate[] chain = ctx.req().getAttribute(CERTIFICATE_ATTRIBUTE) instanceof X509Certificate[] c ? c : null;
         String authenticated = authenticator.authenticate(new Credentials(ctx.header("Authorization"), chain));
-        byte[] json = reader.decode(ctx.header("Content-Encoding"), ctx.bodyAsBytes());
+        byte[] json = reader.decode(ctx.header("Content-Encoding"), readBody(ctx));
         BatchParser.Batch batch = parser.parse(json);
         List<BatchParser.RawRecord> records = batch.records();
         String deviceId = authenticated != null ? authenticated : claimedDevice(batch);
@@ -166,6 +166,14 @@ public final class TelemetryHandler implements Handler {
             }
         }
         return new Prepared(deviceId, batchId, values, rejected);
+    }
+
+    private byte[] readBody(Context ctx) {
+        try {
+            return reader.readBody(ctx.req().getInputStream(), ctx.req().getContentLengthLong());
+        } catch (java.io.IOException e) {
+            throw new ApiException(ErrorCode.MALFORMED_BODY, "the request body could not be read");
+        }
     }
 
     /** With authentication off, the envelope's deviceId, or else the first record's. */
