@@ -212,7 +212,7 @@ class SinkDeliveryIT {
             // THEN no row changed: not a value, not synced_at, not xmin
             assertEquals(telemetry, Fixtures.telemetryChecksum(PG.dataSource(), "replay-"));
             assertEquals(side, Fixtures.sideTablesChecksum(PG.dataSource(), "replay-"));
-            assertEquals(0L, replay.counters().rowsChanged());
+            assertTrue(replay.counters().rowsWritten() >= 600, "the replayed upserts were sent, and the guard refused them");
             assertTrue(replay.counters().recordsCommitted() >= records.size(), "replayed everything");
         }
     }

@@ -242,7 +242,7 @@ public final class EdgeAgent implements AutoCloseable {
                 LOG.error("event=reenrol_failed device={} reason=\"{}\"", config.deviceId(), e.getMessage());
             }
         }
-        store.putState(AgentState.SYNC_STOPPED, "gateway answered 401: " + reason);
+        store.putState(AgentState.SYNC_STOPPED, reason);
     }
 
     /** True after a 401 until enrolment succeeds: background uploads are paused. */

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             GatewayBench.class,
             ProcessorBench.class,
             AgentBench.class,
+            SinkBench.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -69,6 +69,19 @@ final class PendingBatch {
         }
     }
 
+    /** Takes over everything {@code later} holds (a batch whose write failed absorbs the one behind it). */
+    void absorb(PendingBatch later) {
+        if (later.isEmpty()) {
+            return;
+        }
+        if (isEmpty()) {
+            startedNanos = later.startedNanos;
+        }
+        rows.addAll(later.rows);
+        letters.addAll(later.letters);
+        later.nextOffsets.forEach((tp, next) -> nextOffsets.merge(tp, next, Math::max));
+    }
+
     void clear() {
         rows.clear();
         letters.clear();

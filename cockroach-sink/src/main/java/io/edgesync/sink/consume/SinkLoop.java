@@ -11,6 +11,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -23,12 +27,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's consumer thread. Collects records into a batch (up to {@code batchRows} or
- * {@code linger}), writes it in one transaction, sends refused records to the DLQ, and only then
- * commits the offsets. While the database is unavailable the partitions are paused and the
- * consumer keeps polling (so it stays in its group) between attempts with backoff. On revocation
- * the batch is flushed and committed first; if that fails, the revoked partitions' records are
- * forgotten (uncommitted, so their next owner reads them again).
+ * The sink's consumer thread. Collects records into a batch (exactly {@code batchRows}, or fewer
+ * once the first has waited {@code linger}) and hands it to a writer thread, which writes it in one
+ * transaction and sends refused records to the DLQ, while this thread reads the next batch. One
+ * batch at most is in flight; its offsets are committed (here, the consumer's thread) only after its
+ * database commit, and before the next batch is handed over.
+ *
+ * <p>When a write fails (database unavailable, retries exhausted, DLQ unavailable) the failed batch
+ * absorbs the one behind it and is retried here with backoff while the partitions are paused and
+ * the consumer keeps polling, so it stays in its group. On revocation the in-flight batch is
+ * settled and the rest flushed and committed first; what cannot be written then is forgotten for
+ * the revoked partitions (uncommitted, so their next owner reads it again).
  */
 public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
@@ -43,7 +52,12 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
     private final Backoff backoff;
     private final SinkCounters counters;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final PendingBatch pending = new PendingBatch();
+    private final ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> new Thread(r,
+            "cockroach-sink-writer"));
+
+    private PendingBatch pending = new PendingBatch();
+    private PendingBatch writing;
+    private Future<Integer> inFlight;
 
     public SinkLoop(Consumer<byte[], byte[]> consumer, BisectingWriter writer, DeadLetters deadLetters, int batchRows,
                     Duration linger, Backoff backoff, SinkCounters counters) {
@@ -61,21 +75,31 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
         try {
             consumer.subscribe(RecordDecoder.TOPICS, this);
             while (running.get()) {
-                accept(consumer.poll(nextPollTimeout()));
-                if (batchDue()) {
-                    flushUntilDone();
+                long now = System.nanoTime();
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(nextPollTimeout())) {
+                    add(r, now);
+                    if (pending.size() >= batchRows) {
+                        handOver();
+                    }
+                }
+                if (lingered()) {
+                    handOver();
+                } else if (inFlight != null && inFlight.isDone()) {
+                    settle(false);
                 }
             }
         } catch (WakeupException e) {
             // close() asked us to stop
         }
         try {
+            settle(true);
             if (!pending.isEmpty() && !counters.paused()) {
                 flushOnce(true);
             }
         } catch (WakeupException e) {
             LOG.info("event=sink_final_flush_interrupted");
         } finally {
+            writerThread.shutdownNow();
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -94,18 +118,56 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
         return Duration.ofNanos(Math.max(left, Duration.ofMillis(1).toNanos()));
     }
 
-    private boolean batchDue() {
-        return !pending.isEmpty() && (pending.size() >= batchRows
-                || System.nanoTime() - pending.startedNanos() >= linger.toNanos());
+    private boolean lingered() {
+        return !pending.isEmpty() && System.nanoTime() - pending.startedNanos() >= linger.toNanos();
     }
 
-    private void accept(Iterable<ConsumerRecord<byte[], byte[]>> records) {
-        long now = System.nanoTime();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            pending.add(new TopicPartition(r.topic(), r.partition()), r.offset(), decoder.decode(r), now);
+    private void add(ConsumerRecord<byte[], byte[]> r, long now) {
+        pending.add(new TopicPartition(r.topic(), r.partition()), r.offset(), decoder.decode(r), now);
+    }
+
+    /** Settles the batch in flight, then hands the pending one to the writer thread. */
+    private void handOver() {
+        if (!settle(false)) {
+            flushUntilDone();
+            return;
+        }
+        PendingBatch batch = pending;
+        pending = new PendingBatch();
+        writing = batch;
+        inFlight = writerThread.submit(() -> writeAndDeadLetter(batch));
+    }
+
+    /**
+     * Waits for the batch in flight. Committed: its offsets are committed. Failed: it absorbs the
+     * pending batch, to be retried together. Returns false only in the second case.
+     */
+    private boolean settle(boolean syncCommit) {
+        if (inFlight == null) {
+            return true;
+        }
+        PendingBatch batch = writing;
+        try {
+            int written = inFlight.get();
+            committed(batch, written, syncCommit);
+            return true;
+        } catch (ExecutionException e) {
+            failed(e.getCause(), batch.size());
+            batch.absorb(pending);
+            pending = batch;
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            batch.absorb(pending);
+            pending = batch;
+            return false;
+        } finally {
+            inFlight = null;
+            writing = null;
         }
     }
 
+    /** Writes the pending batch here, retrying with backoff (partitions paused) until it commits or we stop. */
     private void flushUntilDone() {
         int attempt = 0;
         while (!pending.isEmpty() && running.get()) {
@@ -119,35 +181,49 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
         resume();
     }
 
-    /** One attempt to write, dead-letter and commit the pending batch; false when it must be retried. */
+    /** One attempt to write, dead-letter and commit the pending batch on this thread. */
     private boolean flushOnce(boolean syncCommit) {
         try {
-            BisectingWriter.Outcome outcome = writer.write(pending.rows());
-            List<DeadLetters.Letter> letters = new ArrayList<>(pending.letters());
-            letters.addAll(outcome.rejected());
-            if (!letters.isEmpty()) {
-                deadLetters.send(letters);
-                letters.forEach(l -> LOG.warn("event=dead_letter origin={} reason={} sqlstate={}", l.origin(),
-                        l.reason().code(), l.sqlState()));
-            }
-            commit(pending.offsets(), syncCommit);
-            counters.recordsCommitted.addAndGet(pending.size());
-            counters.rowsChanged.addAndGet(outcome.changed());
-            counters.batchesCommitted.incrementAndGet();
-            counters.deadLetters.addAndGet(letters.size());
-            pending.clear();
+            int written = writeAndDeadLetter(pending);
+            committed(pending, written, syncCommit);
+            pending = new PendingBatch();
             return true;
-        } catch (SQLException e) {
-            counters.failedAttempts.incrementAndGet();
-            LOG.warn("event=batch_write_failed rows={} failure={} sqlstate={}", pending.size(), DbFailure.of(e),
-                    DbFailure.sqlState(e));
-            return false;
         } catch (WakeupException e) {
             throw e;
-        } catch (KafkaException e) {
-            counters.failedAttempts.incrementAndGet();
-            LOG.warn("event=dead_letter_failed error={}", e.getClass().getSimpleName());
+        } catch (SQLException | KafkaException e) {
+            failed(e, pending.size());
             return false;
+        }
+    }
+
+    /** Database transaction(s), then the DLQ; runs on the writer thread or, when retrying, on this one. */
+    private int writeAndDeadLetter(PendingBatch batch) throws SQLException {
+        BisectingWriter.Outcome outcome = writer.write(batch.rows());
+        List<DeadLetters.Letter> letters = new ArrayList<>(batch.letters());
+        letters.addAll(outcome.rejected());
+        if (!letters.isEmpty()) {
+            deadLetters.send(letters);
+            letters.forEach(l -> LOG.warn("event=dead_letter origin={} reason={} sqlstate={}", l.origin(),
+                    l.reason().code(), l.sqlState()));
+            counters.deadLetters.addAndGet(letters.size());
+        }
+        return outcome.written();
+    }
+
+    private void committed(PendingBatch batch, int written, boolean syncCommit) {
+        commit(batch.offsets(), syncCommit);
+        counters.recordsCommitted.addAndGet(batch.size());
+        counters.rowsWritten.addAndGet(written);
+        counters.batchesCommitted.incrementAndGet();
+    }
+
+    private void failed(Throwable e, int size) {
+        counters.failedAttempts.incrementAndGet();
+        if (e instanceof SQLException s) {
+            LOG.warn("event=batch_write_failed rows={} failure={} sqlstate={}", size, DbFailure.of(s),
+                    DbFailure.sqlState(s));
+        } else {
+            LOG.warn("event=batch_write_failed rows={} error={}", size, e.getClass().getSimpleName());
         }
     }
 
@@ -189,12 +265,15 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
         long end = System.nanoTime() + wait.toNanos();
         while (running.get() && System.nanoTime() < end) {
             long left = Math.max(end - System.nanoTime(), 0);
-            accept(consumer.poll(Duration.ofNanos(Math.min(left, PAUSED_POLL.toNanos()))));
+            // paused partitions return nothing; a partition assigned meanwhile is paused on assignment
+            long now = System.nanoTime();
+            consumer.poll(Duration.ofNanos(Math.min(left, PAUSED_POLL.toNanos()))).forEach(r -> add(r, now));
         }
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        settle(true);
         if (pending.touches(partitions) && !flushOnce(true)) {
             pending.drop(partitions);
             LOG.info("event=revoked_uncommitted partitions={}", partitions.size());
@@ -211,6 +290,7 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        settle(false);
         pending.drop(partitions);
     }
 }

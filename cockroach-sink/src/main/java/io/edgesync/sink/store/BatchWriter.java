@@ -21,7 +21,7 @@ public final class BatchWriter {
         this.transactions = Objects.requireNonNull(transactions);
     }
 
-    /** @return telemetry rows inserted or changed */
+    /** @return telemetry rows sent after reduction by key */
     public int write(List<? extends SinkRow> rows) throws SQLException {
         if (rows.isEmpty()) {
             return 0;
@@ -43,9 +43,10 @@ public final class BatchWriter {
                 stats.add(s.stats());
             }
         }
-        int changed = TelemetryWriter.write(c, TelemetryWriter.reduce(telemetry));
+        List<TelemetryRecord> reduced = TelemetryWriter.reduce(telemetry);
+        TelemetryWriter.write(c, reduced);
         ConflictWriter.write(c, conflicts);
         SyncStatusWriter.write(c, SyncStatusWriter.reduce(stats));
-        return changed;
+        return reduced.size();
     }
 }

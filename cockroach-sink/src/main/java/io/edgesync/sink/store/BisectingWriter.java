@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class BisectingWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BisectingWriter.class);
 
-    /** Rows changed and rows refused. */
-    public record Outcome(int changed, List<DeadLetters.Letter> rejected) {
+    /** Telemetry rows sent (after reduction) and rows refused. */
+    public record Outcome(int written, List<DeadLetters.Letter> rejected) {
     }
 
     private final BatchWriter writer;
@@ -30,8 +30,8 @@ public final class BisectingWriter {
 
     public Outcome write(List<SinkRow> rows) throws SQLException {
         List<DeadLetters.Letter> rejected = new ArrayList<>();
-        int changed = writeOrSplit(rows, rejected);
-        return new Outcome(changed, List.copyOf(rejected));
+        int written = writeOrSplit(rows, rejected);
+        return new Outcome(written, List.copyOf(rejected));
     }
 
     private int writeOrSplit(List<SinkRow> rows, List<DeadLetters.Letter> rejected) throws SQLException {

@@ -5,6 +5,7 @@ import io.edgesync.shared.model.TelemetryRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,6 +20,7 @@ import java.util.Map;
  */
 public final class TelemetryWriter {
     static final String UPSERT = Sql.load("upsert-telemetry.sql");
+    static final String UPSERT_VALUES = Sql.load("upsert-telemetry-values.sql");
     private static final Comparator<TelemetryRecord> KEY_ORDER =
             Comparator.comparing(TelemetryRecord::deviceId).thenComparing(TelemetryRecord::id);
 
@@ -39,21 +41,71 @@ public final class TelemetryWriter {
         return sorted;
     }
 
-    /** Upserts already reduced records in the caller's transaction; returns rows inserted or changed. */
-    public static int write(Connection c, Collection<TelemetryRecord> reduced) throws SQLException {
+    /**
+     * Upserts already reduced records in the caller's transaction with one statement: each column
+     * is bound as one array and {@code unnest} turns the arrays back into rows (measured faster than
+     * pgjdbc's rewritten multi-row VALUES batches; CockroachDB accepts the same statement).
+     */
+    public static void write(Connection c, List<TelemetryRecord> reduced) throws SQLException {
         if (reduced.isEmpty()) {
-            return 0;
+            return;
+        }
+        int n = reduced.size();
+        String[] device = new String[n];
+        String[] id = new String[n];
+        String[] sensor = new String[n];
+        String[] timestamp = new String[n];
+        String[] dataType = new String[n];
+        Double[] value = new Double[n];
+        String[] unit = new String[n];
+        String[] metadata = new String[n];
+        Integer[] version = new Integer[n];
+        Long[] hash = new Long[n];
+        String[] received = new String[n];
+        for (int i = 0; i < n; i++) {
+            TelemetryRecord r = reduced.get(i);
+            device[i] = r.deviceId();
+            id[i] = r.id();
+            sensor[i] = r.sensorId();
+            timestamp[i] = Instant.ofEpochMilli(r.timestamp()).toString();
+            dataType[i] = r.dataType();
+            value[i] = r.value();
+            unit[i] = r.unit();
+            metadata[i] = r.metadata() == null ? null : r.metadata().toString();
+            version[i] = r.version();
+            hash[i] = RecordOrdering.payloadHash(r);
+            received[i] = r.receivedAt() == null ? null : Instant.ofEpochMilli(r.receivedAt()).toString();
         }
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            ps.setArray(1, c.createArrayOf("text", device));
+            ps.setArray(2, c.createArrayOf("text", id));
+            ps.setArray(3, c.createArrayOf("text", sensor));
+            ps.setArray(4, c.createArrayOf("text", timestamp));
+            ps.setArray(5, c.createArrayOf("text", dataType));
+            ps.setArray(6, c.createArrayOf("float8", value));
+            ps.setArray(7, c.createArrayOf("text", unit));
+            ps.setArray(8, c.createArrayOf("text", metadata));
+            ps.setArray(9, c.createArrayOf("int4", version));
+            ps.setArray(10, c.createArrayOf("int8", hash));
+            ps.setArray(11, c.createArrayOf("text", received));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The same guarded upsert as a pgjdbc batch of single-row statements (rewritten into multi-row
+     * VALUES by {@code reWriteBatchedInserts}): the baseline the benchmark measures against.
+     */
+    public static void writeBatched(Connection c, Collection<TelemetryRecord> reduced) throws SQLException {
+        if (reduced.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_VALUES)) {
             for (TelemetryRecord r : reduced) {
                 bind(ps, r);
                 ps.addBatch();
             }
-            int changed = 0;
-            for (int n : ps.executeBatch()) {
-                changed += Math.max(n, 0);
-            }
-            return changed;
+            ps.executeBatch();
         }
     }
 

@@ -272,41 +272,6 @@ public final class LocalStore implements AutoCloseable {
         }
     }
 
-    public synchronized void logSync(SyncLogEntry entry) {
-        inTransaction(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO sync_log (direction, started_at,"
-                    + " finished_at, sent, accepted, rejected, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, entry.direction());
-                ps.setLong(2, entry.startedAt());
-                ps.setLong(3, entry.finishedAt());
-                ps.setInt(4, entry.sent());
-                ps.setInt(5, entry.accepted());
-                ps.setInt(6, entry.rejected());
-                ps.setString(7, entry.status());
-                ps.setString(8, entry.error());
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    /** The newest sync_log rows, newest first. */
-    public synchronized List<SyncLogEntry> recentSyncLog(int limit) {
-        List<SyncLogEntry> out = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT direction, started_at, finished_at, sent,"
-                + " accepted, rejected, status, error FROM sync_log ORDER BY id DESC LIMIT ?")) {
-            ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new SyncLogEntry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-                            rs.getInt(6), rs.getString(7), rs.getString(8)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read sync_log: " + e.getMessage(), e);
-        }
-    }
-
     public synchronized String state(String key) {
         try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM agent_state WHERE state_key = ?")) {
             ps.setString(1, key);

@@ -15,7 +15,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * A small real HTTP server on 127.0.0.1 that answers {@code POST /api/v1/sync/telemetry} from a
  * script (status, Retry-After), then 200 accepting everything. Only for tests of the agent's
- * client behaviour on statuses the real gateway cannot be made to send on demand (429, 401, 400);
+ * client behaviour on statuses the real gateway cannot be made to send on demand (400, 401, 5xx);
  * every end-to-end test uses the real gateway.
  */
 final class ScriptedGateway implements AutoCloseable {

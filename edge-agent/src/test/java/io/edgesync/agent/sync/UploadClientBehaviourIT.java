@@ -10,6 +10,7 @@ import io.edgesync.agent.AgentState;
 import io.edgesync.agent.EdgeAgent;
 import io.edgesync.agent.store.LocalStore;
 import io.edgesync.agent.store.StoreOptions;
+import io.edgesync.agent.store.SyncLog;
 import io.edgesync.agent.store.SyncLogEntry;
 import io.edgesync.testsupport.TempDirs;
 import java.net.http.HttpClient;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent's reaction to each class of upload answer, against {@link ScriptedGateway} (a real
- * HTTP server that answers as scripted; the real gateway has no switch for 429, 401 or 400).
+ * HTTP server that answers as scripted; the real gateway has no switch for 400, 401 or 5xx on demand).
+ * The same behaviours against the real gateway: AgentGatewayOutageIT (429, 413, per-record
+ * refusal) and AgentDispatcherIT (a revoked token).
  */
 class UploadClientBehaviourIT {
     Path dir;
@@ -86,7 +89,7 @@ class UploadClientBehaviourIT {
             assertEquals(1, gateway.received().size());
         }
         try (LocalStore store = LocalStore.open(dir.resolve("agent.db"), Clock.systemUTC())) {
-            SyncLogEntry log = store.recentSyncLog(1).get(0);
+            SyncLogEntry log = new SyncLog(store).recent(1).get(0);
             assertEquals("failed", log.status());
             assertEquals(10, log.rejected());
         }

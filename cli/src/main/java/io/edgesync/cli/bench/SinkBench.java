@@ -1,0 +1,219 @@
+package io.edgesync.cli.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.zaxxer.hikari.HikariDataSource;
+import io.edgesync.shared.config.ConfigSource;
+import io.edgesync.shared.db.Database;
+import io.edgesync.shared.kafka.TopicAdmin;
+import io.edgesync.shared.kafka.Topics;
+import io.edgesync.shared.model.TelemetryRecord;
+import io.edgesync.sink.CockroachSink;
+import io.edgesync.sink.SinkConfig;
+import io.edgesync.testsupport.KafkaBroker;
+import io.edgesync.testsupport.PostgresServer;
+import io.edgesync.testsupport.TempDirs;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code edgesync bench sink}: rows/s the sink commits from a preloaded {@code telemetry.clean},
+ * next to a plain COPY, plain batched upserts and COPY-then-merge of the same rows into the same
+ * PostgreSQL server in the same run (each into its own freshly migrated database).
+ */
+@Command(name = "sink", mixinStandardHelpOptions = true,
+        description = "Sink rows/s from telemetry.clean next to plain COPY and plain batched upserts.")
+public final class SinkBench implements Callable<Integer> {
+    @Option(names = "--records", defaultValue = "200000", description = "Records preloaded (default ${DEFAULT-VALUE}).")
+    int records;
+    @Option(names = "--devices", defaultValue = "200", description = "Distinct devices (default ${DEFAULT-VALUE}).")
+    int devices;
+    @Option(names = "--batch-rows", defaultValue = "1000", description = "Rows per transaction (default ${DEFAULT-VALUE}).")
+    int batchRows;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = TempDirs.create("bench-sink-");
+        try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
+             PostgresServer pg = PostgresServer.start(dir.resolve("pg"), Path.of(System.getProperty("java.io.tmpdir"),
+                     "pg-binaries"), 0, false)) {
+            TopicAdmin.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
+            List<TelemetryRecord> rows = generate();
+            long t = System.nanoTime();
+            preload(kafka.bootstrapServers(), rows);
+            System.out.printf("sink bench: %,d records from %d devices, %d rows per transaction, PostgreSQL %s "
+                    + "(embedded, fsync off), Kafka in process, %d cores%n", records, devices, batchRows,
+                    version(pg), Runtime.getRuntime().availableProcessors());
+            line("preload telemetry.clean (producer)", records, System.nanoTime() - t);
+
+            double copy = measure(pg, "bench_copy", "plain COPY, one stream", ds -> SinkBaselines.plainCopy(ds, rows));
+            double upsert = measure(pg, "bench_upsert", "plain batched upsert (rewrite, " + batchRows + "/tx)",
+                    ds -> SinkBaselines.batchedUpsert(ds, rows, batchRows));
+            double unnest = measure(pg, "bench_unnest", "unnest upsert, the sink's SQL (" + batchRows + "/tx)",
+                    ds -> SinkBaselines.unnestUpsert(ds, rows, batchRows));
+            double merge = measure(pg, "bench_merge", "COPY to staging + merge (" + batchRows + "/tx)",
+                    ds -> SinkBaselines.copyThenMerge(ds, rows, batchRows));
+            consumeOnly(kafka.bootstrapServers());
+            double sink = sink(kafka.bootstrapServers(), pg);
+            System.out.printf("sink / plain batched upsert = %.2f, sink / plain COPY = %.2f, "
+                    + "unnest / batched upsert = %.2f, merge / batched upsert = %.2f%n",
+                    sink / upsert, sink / copy, unnest / upsert, merge / upsert);
+            return 0;
+        } finally {
+            TempDirs.deleteRecursively(dir);
+        }
+    }
+
+    @FunctionalInterface
+    interface Load {
+        void run(HikariDataSource ds) throws SQLException;
+    }
+
+    private double measure(PostgresServer pg, String database, String label, Load load) throws SQLException {
+        try (HikariDataSource ds = database(pg, database)) {
+            long t = System.nanoTime();
+            load.run(ds);
+            long elapsed = System.nanoTime() - t;
+            check(ds, label);
+            return line(label, records, elapsed);
+        }
+    }
+
+    private double sink(String bootstrap, PostgresServer pg) throws SQLException {
+        try (HikariDataSource ds = database(pg, "bench_sink")) {
+            SinkConfig config = SinkConfig.from(ConfigSource.of(Map.of("kafka.bootstrap-servers", bootstrap,
+                    "database.jdbc-url", pg.jdbcUrl("bench_sink"), "sink.group-id", "bench-sink",
+                    "sink.batch-rows", Integer.toString(batchRows))));
+            long start = System.nanoTime();
+            long first = 0;
+            long firstCount = 0;
+            long end;
+            try (CockroachSink sink = CockroachSink.start(config)) {
+                while (sink.counters().recordsCommitted() < records) {
+                    long committed = sink.counters().recordsCommitted();
+                    if (first == 0 && committed > 0) {
+                        first = System.nanoTime();
+                        firstCount = committed;
+                    }
+                    LockSupport.parkNanos(2_000_000);
+                }
+                end = System.nanoTime();
+                line("sink, start to last commit", records, end - start);
+                double rate = line("sink, first to last commit", records - firstCount, end - first);
+                System.out.printf("  (sink: %,d batches, %,d rows upserted)%n", sink.counters().batchesCommitted(),
+                        sink.counters().rowsWritten());
+                check(ds, "sink");
+                return rate;
+            }
+        }
+    }
+
+    /** Reading and decoding telemetry.clean with no database: the Kafka side's own ceiling. */
+    private void consumeOnly(String bootstrap) {
+        var decoder = Topics.TELEMETRY_CLEAN.valueSerde().deserializer();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-read",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchRows),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(Topics.TELEMETRY_CLEAN.name()));
+            long t = System.nanoTime();
+            long n = 0;
+            while (n < records) {
+                for (var r : c.poll(Duration.ofMillis(100))) {
+                    decoder.deserialize(r.topic(), r.value());
+                    n++;
+                }
+            }
+            line("consume + decode only, no database", records, System.nanoTime() - t);
+        }
+    }
+
+    private List<TelemetryRecord> generate() {
+        List<TelemetryRecord> out = new ArrayList<>(records);
+        long t0 = 1_767_225_600_000L;
+        for (int i = 0; i < records; i++) {
+            String device = String.format("bench-%04d", i % devices);
+            long ts = t0 + (i / devices) * 1000L;
+            out.add(new TelemetryRecord("r" + (i / devices), device, "temp-" + (i % 4), ts, "temperature",
+                    20 + (i % 100) / 10.0, "C", JsonNodeFactory.instance.objectNode().put("fw", "1.4.2").put("q", i % 3),
+                    1, ts + 40, "batch-" + (i / 500)));
+        }
+        return out;
+    }
+
+    private static void preload(String bootstrap, List<TelemetryRecord> rows) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<String, TelemetryRecord> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                new StringSerializer(), Topics.TELEMETRY_CLEAN.valueSerde().serializer())) {
+            for (TelemetryRecord r : rows) {
+                p.send(new ProducerRecord<>(Topics.TELEMETRY_CLEAN.name(), r.deviceId(), r), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+            p.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("preload failed", failure.get());
+        }
+    }
+
+    private static HikariDataSource database(PostgresServer pg, String name) throws SQLException {
+        try (HikariDataSource admin = Database.pool(pg.jdbcUrl(), 1, "bench-admin");
+             Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        HikariDataSource ds = Database.pool(pg.jdbcUrl(name), 4, name);
+        Database.migrate(ds);
+        return ds;
+    }
+
+    private void check(HikariDataSource ds, String label) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM telemetry_data")) {
+            rs.next();
+            if (rs.getLong(1) != records) {
+                throw new IllegalStateException(label + ": " + rs.getLong(1) + " rows, expected " + records);
+            }
+        }
+    }
+
+    private static String version(PostgresServer pg) throws SQLException {
+        try (HikariDataSource ds = Database.pool(pg.jdbcUrl(), 1, "bench-version");
+             Connection c = ds.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static double line(String label, long rows, long nanos) {
+        double rate = rows / (nanos / 1e9);
+        System.out.printf("  %-44s %,9d rows in %6.2f s = %,9.0f rows/s%n", label, rows, nanos / 1e9, rate);
+        return rate;
+    }
+}
