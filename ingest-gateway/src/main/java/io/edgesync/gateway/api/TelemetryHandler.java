@@ -12,6 +12,7 @@ import io.edgesync.shared.error.ErrorCode;
 import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.model.RecordValidator;
 import io.edgesync.shared.model.Rejection;
+import io.edgesync.shared.model.TelemetryRecord;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.security.cert.X509Certificate;
@@ -157,9 +158,16 @@ public final class TelemetryHandler implements Handler {
         List<Rejection> rejected = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             BatchParser.RawRecord raw = records.get(i);
-            RecordValidator.Result r = RecordValidator.validate(i, raw.node(), deviceId);
+            TelemetryRecord fast = raw.fast() == null ? null : raw.fast().accept(deviceId);
+            if (fast != null) {
+                values.add(receipt.value(new RecordEncoder.Source(batch.json(), raw.start(), raw.end(), true,
+                        raw.fast().deviceId() != null, raw.fast().versionPresent()), fast));
+                continue;
+            }
+            JsonNode node = raw.node(batch.json());
+            RecordValidator.Result r = RecordValidator.validate(i, node, deviceId);
             if (r.ok()) {
-                values.add(receipt.value(batch.json(), raw, r.record()));
+                values.add(receipt.value(RecordEncoder.Source.of(batch.json(), raw.start(), raw.end(), node), r.record()));
             } else {
                 rejected.add(r.rejection());
                 metrics.rejected(r.rejection().code());
@@ -180,8 +188,13 @@ public final class TelemetryHandler implements Handler {
     private static String claimedDevice(BatchParser.Batch batch) {
         String claimed = batch.deviceId();
         if (claimed == null && !batch.records().isEmpty()) {
-            JsonNode first = batch.records().get(0).node().get("deviceId");
-            claimed = first != null && first.isTextual() ? first.asText() : null;
+            BatchParser.RawRecord first = batch.records().get(0);
+            if (first.fast() != null) {
+                claimed = first.fast().deviceId();
+            } else {
+                JsonNode named = first.node(batch.json()).get("deviceId");
+                claimed = named != null && named.isTextual() ? named.asText() : null;
+            }
         }
         if (claimed == null || claimed.isBlank()) {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "deviceId is required when authentication is off");

@@ -26,7 +26,7 @@ class BatchParserTest {
                 + " \"deviceId\": \"d1\"}");
         assertEquals("d1", batch.deviceId());
         assertEquals("b1", batch.batchId());
-        assertEquals("a", batch.records().get(0).node().path("id").asText());
+        assertEquals("a", batch.records().get(0).node(batch.json()).path("id").asText());
     }
 
     @Test
