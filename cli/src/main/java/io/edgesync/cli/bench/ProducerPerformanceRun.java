@@ -41,7 +41,7 @@ final class ProducerPerformanceRun {
                 "--topic", "telemetry.raw", "--num-records", Long.toString(records + warmupRecords),
                 "--warmup-records", Long.toString(warmupRecords), "--throughput", "-1",
                 "--payload-file", payloadFile.toString(), "--payload-delimiter", "\n",
-                "--reporting-interval", "5000",
+                "--reporting-interval", "2000",
                 "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true",
                 "compression.type=lz4", "linger.ms=5", "batch.size=262144", "buffer.memory=268435456",
                 "max.in.flight.requests.per.connection=5"));

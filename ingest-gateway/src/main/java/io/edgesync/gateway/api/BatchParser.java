@@ -28,8 +28,22 @@ public final class BatchParser {
     public record Batch(String deviceId, String batchId, List<RawRecord> records, byte[] json) {
     }
 
-    /** One element of the records array and where its bytes are in the body: [start, end). */
-    public record RawRecord(JsonNode node, int start, int end) {
+    /**
+     * One element of the records array and where its bytes are in the body: [start, end). A plain
+     * record object comes as {@code fast} fields (no tree); anything else as the parsed {@code tree}.
+     */
+    public record RawRecord(JsonNode tree, FastRecord fast, int start, int end) {
+        /** The element as a tree, parsed from its bytes if it was read on the fast path. */
+        public JsonNode node(byte[] body) {
+            if (tree != null) {
+                return tree;
+            }
+            try {
+                return MAPPER.readTree(body, start, end - start);
+            } catch (IOException e) {
+                throw new ApiException(ErrorCode.MALFORMED_BODY, "body is not valid JSON");
+            }
+        }
     }
 
     private final int maxRecords;
@@ -39,7 +53,8 @@ public final class BatchParser {
     }
 
     public Batch parse(byte[] json) {
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)) {
             JsonToken first = p.nextToken();
             Batch batch;
             if (first == JsonToken.START_ARRAY) {
@@ -97,8 +112,13 @@ public final class BatchParser {
                         + " records", Map.of("maxRecords", maxRecords), null);
             }
             int start = (int) p.currentTokenLocation().getByteOffset();
-            JsonNode node = MAPPER.readTree(p);
-            records.add(new RawRecord(node, start, (int) p.currentLocation().getByteOffset()));
+            if (t == JsonToken.START_OBJECT) {
+                FastRecord fast = FastRecord.read(p, MAPPER);
+                records.add(new RawRecord(null, fast, start, (int) p.currentLocation().getByteOffset()));
+            } else {
+                JsonNode node = MAPPER.readTree(p);
+                records.add(new RawRecord(node, null, start, (int) p.currentLocation().getByteOffset()));
+            }
         }
         return records;
     }

@@ -12,6 +12,7 @@ import io.edgesync.shared.error.ErrorCode;
 import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.model.RecordValidator;
 import io.edgesync.shared.model.Rejection;
+import io.edgesync.shared.model.TelemetryRecord;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.security.cert.X509Certificate;
@@ -135,7 +136,7 @@ public final class TelemetryHandler implements Handler {
         reader.checkContentType(ctx.contentType());
         X509Certificate[] chain = ctx.req().getAttribute(CERTIFICATE_ATTRIBUTE) instanceof X509Certificate[] c ? c : null;
         String authenticated = authenticator.authenticate(new Credentials(ctx.header("Authorization"), chain));
-        byte[] json = reader.decode(ctx.header("Content-Encoding"), ctx.bodyAsBytes());
+        byte[] json = reader.decode(ctx.header("Content-Encoding"), readBody(ctx));
         BatchParser.Batch batch = parser.parse(json);
         List<BatchParser.RawRecord> records = batch.records();
         String deviceId = authenticated != null ? authenticated : claimedDevice(batch);
@@ -157,9 +158,16 @@ public final class TelemetryHandler implements Handler {
         List<Rejection> rejected = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             BatchParser.RawRecord raw = records.get(i);
-            RecordValidator.Result r = RecordValidator.validate(i, raw.node(), deviceId);
+            TelemetryRecord fast = raw.fast() == null ? null : raw.fast().accept(deviceId);
+            if (fast != null) {
+                values.add(receipt.value(new RecordEncoder.Source(batch.json(), raw.start(), raw.end(), true,
+                        raw.fast().deviceId() != null, raw.fast().versionPresent()), fast));
+                continue;
+            }
+            JsonNode node = raw.node(batch.json());
+            RecordValidator.Result r = RecordValidator.validate(i, node, deviceId);
             if (r.ok()) {
-                values.add(receipt.value(batch.json(), raw, r.record()));
+                values.add(receipt.value(RecordEncoder.Source.of(batch.json(), raw.start(), raw.end(), node), r.record()));
             } else {
                 rejected.add(r.rejection());
                 metrics.rejected(r.rejection().code());
@@ -168,12 +176,25 @@ public final class TelemetryHandler implements Handler {
         return new Prepared(deviceId, batchId, values, rejected);
     }
 
+    private byte[] readBody(Context ctx) {
+        try {
+            return reader.readBody(ctx.req().getInputStream(), ctx.req().getContentLengthLong());
+        } catch (java.io.IOException e) {
+            throw new ApiException(ErrorCode.MALFORMED_BODY, "the request body could not be read");
+        }
+    }
+
     /** With authentication off, the envelope's deviceId, or else the first record's. */
     private static String claimedDevice(BatchParser.Batch batch) {
         String claimed = batch.deviceId();
         if (claimed == null && !batch.records().isEmpty()) {
-            JsonNode first = batch.records().get(0).node().get("deviceId");
-            claimed = first != null && first.isTextual() ? first.asText() : null;
+            BatchParser.RawRecord first = batch.records().get(0);
+            if (first.fast() != null) {
+                claimed = first.fast().deviceId();
+            } else {
+                JsonNode named = first.node(batch.json()).get("deviceId");
+                claimed = named != null && named.isTextual() ? named.asText() : null;
+            }
         }
         if (claimed == null || claimed.isBlank()) {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "deviceId is required when authentication is off");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.edgesync.gateway.api.BatchParser;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.io.IOException;
@@ -27,6 +26,25 @@ public final class RecordEncoder {
     private RecordEncoder() {
     }
 
+    /**
+     * Where a record's bytes are in the upload, and whether they can be copied as they are: they
+     * can when they already say what the validated record says (an epoch-millisecond timestamp, a
+     * textual or absent deviceId, an integral or absent version) and carry no receipt fields.
+     */
+    public record Source(byte[] body, int start, int end, boolean copyable, boolean hasDeviceId, boolean hasVersion) {
+        /** Decides from the record's tree. */
+        public static Source of(byte[] body, int start, int end, JsonNode node) {
+            JsonNode deviceId = node.get("deviceId");
+            JsonNode version = node.get("version");
+            JsonNode timestamp = node.get("timestamp");
+            boolean copyable = timestamp != null && timestamp.isIntegralNumber()
+                    && (deviceId == null || deviceId.isTextual())
+                    && (version == null || version.isIntegralNumber())
+                    && !node.has("receivedAt") && !node.has("batchId");
+            return new Source(body, start, end, copyable, deviceId != null, version != null);
+        }
+    }
+
     /** What the gateway adds to every record of one upload; the appended bytes are built once. */
     public static final class Receipt {
         private final long receivedAt;
@@ -43,29 +61,24 @@ public final class RecordEncoder {
         }
 
         /** The value for a record that passed validation. */
-        public byte[] value(byte[] body, BatchParser.RawRecord raw, TelemetryRecord validated) {
-            JsonNode node = raw.node();
-            JsonNode deviceId = node.get("deviceId");
-            JsonNode version = node.get("version");
-            boolean copyable = node.get("timestamp").isIntegralNumber()
-                    && (deviceId == null || deviceId.isTextual())
-                    && (version == null || version.isIntegralNumber())
-                    && !node.has("receivedAt") && !node.has("batchId")
-                    && raw.end() - raw.start() >= 2 && body[raw.start()] == '{' && body[raw.end() - 1] == '}';
-            if (!copyable) {
+        public byte[] value(Source raw, TelemetryRecord validated) {
+            if (!raw.copyable() || raw.end() - raw.start() < 2 || raw.body()[raw.start()] != '{'
+                    || raw.body()[raw.end() - 1] != '}') {
                 return encode(validated.withReceipt(receivedAt, batchId));
             }
+            boolean addDevice = !raw.hasDeviceId();
+            boolean addVersion = !raw.hasVersion();
+            byte[] body = raw.body();
             int head = raw.end() - 1 - raw.start(); // the record without its closing brace
-            int size = head + tail.length + (deviceId == null ? deviceField.length : 0)
-                    + (version == null ? VERSION_1.length : 0);
+            int size = head + tail.length + (addDevice ? deviceField.length : 0) + (addVersion ? VERSION_1.length : 0);
             byte[] out = new byte[size];
             System.arraycopy(body, raw.start(), out, 0, head);
             int at = head;
-            if (deviceId == null) {
+            if (addDevice) {
                 System.arraycopy(deviceField, 0, out, at, deviceField.length);
                 at += deviceField.length;
             }
-            if (version == null) {
+            if (addVersion) {
                 System.arraycopy(VERSION_1, 0, out, at, VERSION_1.length);
                 at += VERSION_1.length;
             }

@@ -26,7 +26,7 @@ class BatchParserTest {
                 + " \"deviceId\": \"d1\"}");
         assertEquals("d1", batch.deviceId());
         assertEquals("b1", batch.batchId());
-        assertEquals("a", batch.records().get(0).node().path("id").asText());
+        assertEquals("a", batch.records().get(0).node(batch.json()).path("id").asText());
     }
 
     @Test
@@ -52,7 +52,8 @@ class BatchParserTest {
     @Test
     void brokenOrWronglyShapedBodiesAreMalformed() {
         for (String bad : new String[] {"", "{", "[{\"id\": 1}", "{\"records\": 1}", "{\"deviceId\": \"d\"}", "\"x\"",
-            "[] []", "{\"deviceId\": 5, \"records\": []}"}) {
+            "[] []", "{\"deviceId\": 5, \"records\": []}", "[{\"id\": \"a\", \"id\": \"b\"}]",
+            "{\"deviceId\": \"a\", \"deviceId\": \"b\", \"records\": []}"}) {
             assertEquals(ErrorCode.MALFORMED_BODY, failure(bad), bad);
         }
     }

@@ -3,6 +3,7 @@ package io.edgesync.gateway.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgesync.gateway.api.BatchParser;
 import io.edgesync.shared.json.Json;
@@ -47,10 +48,12 @@ class RecordEncoderTest {
         RecordEncoder.Receipt receipt = new RecordEncoder.Receipt("dev \"q\"", 1_800_000_000_000L, "batch \"7\"");
         for (int i = 0; i < batch.records().size(); i++) {
             BatchParser.RawRecord raw = batch.records().get(i);
-            RecordValidator.Result result = RecordValidator.validate(i, raw.node(), "dev \"q\"");
+            JsonNode node = raw.node(batch.json());
+            RecordValidator.Result result = RecordValidator.validate(i, node, "dev \"q\"");
             assertTrue(result.ok(), String.valueOf(result.rejection()));
             // WHEN the gateway makes its Kafka value
-            byte[] value = receipt.value(batch.json(), raw, result.record());
+            byte[] value = receipt.value(RecordEncoder.Source.of(batch.json(), raw.start(), raw.end(), node),
+                    result.record());
             // THEN it reads back as the validated record plus receipt
             assertEquals(result.record().withReceipt(1_800_000_000_000L, "batch \"7\""), read(value),
                     new String(value, StandardCharsets.UTF_8));
