@@ -171,4 +171,31 @@ class AgentDispatcherIT {
             assertTrue(revoked.status().syncStopped() != null);
         }
     }
+
+    @Test
+    void enrollCommandRegistersTheDeviceAndStoresItsTokenWithoutPrintingIt() throws Exception {
+        // GIVEN a device configuration without a token, and the fleet enrollment key in the environment
+        Path config = dir.resolve("enroll.yaml");
+        Path db = dir.resolve("enroll.db");
+        java.nio.file.Files.writeString(config, "agent:\n  device-id: cli-enrolled\n  database: " + db
+                + "\n  dispatcher-url: " + plane.dispatcherUrl() + "\n");
+        ProcessBuilder pb = new ProcessBuilder(AgentProcess.javaBin(), "-Xmx128m",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
+                io.edgesync.cli.EdgeSyncCli.class.getName(), "agent", "enroll", "--config", config.toString());
+        pb.environment().put("EDGESYNC_AGENT_ENROLLMENT_KEY", plane.credentials().enrollmentKey());
+        Path out = dir.resolve("enroll.out");
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        // WHEN `edgesync agent enroll` runs
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "enroll finished");
+        String printed = java.nio.file.Files.readString(out);
+        // THEN the dispatcher knows the device, the token is stored, and it was not printed
+        assertEquals(0, p.exitValue(), printed);
+        assertTrue(printed.contains("device=cli-enrolled"), printed);
+        assertEquals("cli-enrolled", operator("GET", "/api/v1/devices/cli-enrolled", null).path("deviceId").asText());
+        try (io.edgesync.agent.store.LocalStore store = io.edgesync.agent.store.LocalStore.open(db, Clock.systemUTC())) {
+            String token = store.state(io.edgesync.agent.AgentState.DEVICE_TOKEN);
+            assertTrue(token != null && !token.isBlank());
+            assertTrue(!printed.contains(token), "the token is never printed");
+        }
+    }
 }
