@@ -198,4 +198,15 @@ class AgentDispatcherIT {
             assertTrue(!printed.contains(token), "the token is never printed");
         }
     }
+
+    @Test
+    void theHeartbeatReportsAgentVersionConfigVersionPendingCountAndDeviceTime() throws Exception {
+        JsonNode device = Await.until(Duration.ofSeconds(30), () -> operator("GET", "/api/v1/devices/" + DEVICE, null),
+                d -> d.hasNonNull("agentVersion") && d.hasNonNull("reportedConfigVersion")
+                        && d.hasNonNull("pendingRecords") && d.hasNonNull("clockSkewMs"), "a full heartbeat");
+        assertEquals(EdgeAgent.VERSION, device.path("agentVersion").asText());
+        assertTrue(Math.abs(device.path("clockSkewMs").asLong()) < 60_000, device.toString());
+        assertTrue(device.path("reportedConfigVersion").asLong() <= agent.deviceConfig().version());
+        assertEquals("online", device.path("status").asText(), device.toString());
+    }
 }
