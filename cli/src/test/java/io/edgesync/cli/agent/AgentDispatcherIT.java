@@ -171,4 +171,42 @@ class AgentDispatcherIT {
             assertTrue(revoked.status().syncStopped() != null);
         }
     }
+
+    @Test
+    void enrollCommandRegistersTheDeviceAndStoresItsTokenWithoutPrintingIt() throws Exception {
+        // GIVEN a device configuration without a token, and the fleet enrollment key in the environment
+        Path config = dir.resolve("enroll.yaml");
+        Path db = dir.resolve("enroll.db");
+        java.nio.file.Files.writeString(config, "agent:\n  device-id: cli-enrolled\n  database: " + db
+                + "\n  dispatcher-url: " + plane.dispatcherUrl() + "\n");
+        ProcessBuilder pb = new ProcessBuilder(AgentProcess.javaBin(), "-Xmx128m",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
+                io.edgesync.cli.EdgeSyncCli.class.getName(), "agent", "enroll", "--config", config.toString());
+        pb.environment().put("EDGESYNC_AGENT_ENROLLMENT_KEY", plane.credentials().enrollmentKey());
+        Path out = dir.resolve("enroll.out");
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        // WHEN `edgesync agent enroll` runs
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "enroll finished");
+        String printed = java.nio.file.Files.readString(out);
+        // THEN the dispatcher knows the device, the token is stored, and it was not printed
+        assertEquals(0, p.exitValue(), printed);
+        assertTrue(printed.contains("device=cli-enrolled"), printed);
+        assertEquals("cli-enrolled", operator("GET", "/api/v1/devices/cli-enrolled", null).path("deviceId").asText());
+        try (io.edgesync.agent.store.LocalStore store = io.edgesync.agent.store.LocalStore.open(db, Clock.systemUTC())) {
+            String token = store.state(io.edgesync.agent.AgentState.DEVICE_TOKEN);
+            assertTrue(token != null && !token.isBlank());
+            assertTrue(!printed.contains(token), "the token is never printed");
+        }
+    }
+
+    @Test
+    void theHeartbeatReportsAgentVersionConfigVersionPendingCountAndDeviceTime() throws Exception {
+        JsonNode device = Await.until(Duration.ofSeconds(30), () -> operator("GET", "/api/v1/devices/" + DEVICE, null),
+                d -> d.hasNonNull("agentVersion") && d.hasNonNull("reportedConfigVersion")
+                        && d.hasNonNull("pendingRecords") && d.hasNonNull("clockSkewMs"), "a full heartbeat");
+        assertEquals(EdgeAgent.VERSION, device.path("agentVersion").asText());
+        assertTrue(Math.abs(device.path("clockSkewMs").asLong()) < 60_000, device.toString());
+        assertTrue(device.path("reportedConfigVersion").asLong() <= agent.deviceConfig().version());
+        assertEquals("online", device.path("status").asText(), device.toString());
+    }
 }

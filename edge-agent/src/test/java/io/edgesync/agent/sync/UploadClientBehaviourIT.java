@@ -45,7 +45,11 @@ class UploadClientBehaviourIT {
     }
 
     EdgeAgent agent(int attempts) {
-        AgentConfig config = new AgentConfig("dev-1", dir.resolve("agent.db"), gateway.url(), null, null, 1000,
+        return agent(attempts, 1000);
+    }
+
+    EdgeAgent agent(int attempts, int batchSize) {
+        AgentConfig config = new AgentConfig("dev-1", dir.resolve("agent.db"), gateway.url(), null, null, batchSize,
                 Duration.ofSeconds(1), Duration.ofSeconds(10),
                 new TelemetrySync.RetryPolicy(attempts, Duration.ofMillis(100), 2.0, Duration.ofSeconds(60)),
                 StoreOptions.defaults(), -1, null, Duration.ofSeconds(1), Duration.ofSeconds(30), "edge-agent");
@@ -140,6 +144,27 @@ class UploadClientBehaviourIT {
         }
         try (LocalStore store = LocalStore.open(dir.resolve("agent.db"), Clock.systemUTC())) {
             assertNotNull(store.state(AgentState.SYNC_STOPPED));
+        }
+    }
+
+    @Test
+    void pendingRecordsGoOldestFirstInGzipBatchesOfTheConfiguredSize() {
+        try (EdgeAgent agent = agent(5, 10)) {
+            List<String> written = new java.util.ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                written.add(agent.record("s1", "temperature", i, "C"));
+            }
+            assertTrue(agent.syncNow().ok());
+
+            List<String> sent = new java.util.ArrayList<>();
+            List<Integer> sizes = new java.util.ArrayList<>();
+            for (ScriptedGateway.Received r : gateway.received()) {
+                assertEquals("gzip", r.contentEncoding());
+                sizes.add(r.body().path("records").size());
+                r.body().path("records").forEach(rec -> sent.add(rec.path("id").asText()));
+            }
+            assertEquals(List.of(10, 10, 5), sizes);
+            assertEquals(written, sent);
         }
     }
 }
