@@ -77,7 +77,8 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
             stats.record(incoming, 0, 1, 0);
             return;
         }
-        long conflicts = decision.conflictType() == null ? 0 : 1;
+        // everything that can fail comes before the first write, so a failed record changes nothing
+        ConflictRecord conflict = decision.conflictType() == null ? null : conflict(incoming, current, decision);
         if (decision.incomingWins()) {
             byte[] json = Json.toBytes(incoming);
             identities.put(identity, current == null ? IdentityState.first(incoming, hash, json, in.timestamp())
@@ -87,15 +88,18 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
         } else {
             identities.put(identity, current.withLoser(hash, in.timestamp()));
         }
-        if (conflicts > 0) {
-            TelemetryRecord winner = current.winner();
-            ConflictRecord conflict = new ConflictRecord(incoming.id(), incoming.deviceId(), decision.conflictType(),
-                    incoming, winner, decision.incomingWins() ? incoming : winner, ConflictRecord.LAST_WRITE_WINS,
-                    decision.decidedBy(), context.currentSystemTimeMs());
+        if (conflict != null) {
             context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.Conflict(conflict),
                     in.timestamp(), in.headers()));
         }
-        stats.record(incoming, decision.incomingWins() ? 1 : 0, 0, conflicts);
+        stats.record(incoming, decision.incomingWins() ? 1 : 0, 0, conflict == null ? 0 : 1);
+    }
+
+    private ConflictRecord conflict(TelemetryRecord incoming, IdentityState current, Decision decision) {
+        TelemetryRecord winner = current.winner();
+        return new ConflictRecord(incoming.id(), incoming.deviceId(), decision.conflictType(), incoming, winner,
+                decision.incomingWins() ? incoming : winner, ConflictRecord.LAST_WRITE_WINS, decision.decidedBy(),
+                context.currentSystemTimeMs());
     }
 
     private void deadLetter(Record<byte[], byte[]> in, String reason, String message) {
