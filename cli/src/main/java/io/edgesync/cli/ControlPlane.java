@@ -86,6 +86,23 @@ public final class ControlPlane implements AutoCloseable {
         awaitRunning(processor);
         gateway = IngestGateway.start(GatewayConfig.from(common));
         started.push(gateway);
+        awaitReady(gateway);
+    }
+
+    /** The gateway is ready once it reaches Kafka and has read device.registry to its end. */
+    private static void awaitReady(IngestGateway gateway) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!gateway.ready()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the gateway did not become ready within 60 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the gateway", e);
+            }
+        }
     }
 
     private static void awaitRunning(StreamProcessor processor) {

@@ -2,6 +2,7 @@ package io.edgesync.agent;
 
 import io.edgesync.agent.store.DeviceConfigStore;
 import io.edgesync.agent.store.LocalStore;
+import io.edgesync.agent.store.SyncLog;
 import io.edgesync.agent.store.SyncLogEntry;
 import java.util.List;
 
@@ -17,7 +18,7 @@ public record AgentStatus(String deviceId, long pending, long syncing, long sync
                           SyncLogEntry lastSync, String lastError, long configVersion, String syncStopped) {
 
     public static AgentStatus read(LocalStore store) {
-        List<SyncLogEntry> recent = store.recentSyncLog(200);
+        List<SyncLogEntry> recent = new SyncLog(store).recent(200);
         SyncLogEntry lastUp = recent.stream().filter(e -> e.direction().equals("up")).findFirst().orElse(null);
         String lastError = recent.stream().filter(e -> e.error() != null).map(SyncLogEntry::error).findFirst()
                 .orElse(null);

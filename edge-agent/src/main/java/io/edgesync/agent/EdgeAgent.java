@@ -3,7 +3,7 @@ package io.edgesync.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgesync.agent.cloud.CloudLink;
-import io.edgesync.agent.cloud.CommandHandler;
+import io.edgesync.agent.cloud.BuiltInCommands;
 import io.edgesync.agent.cloud.CommandRunner;
 import io.edgesync.agent.cloud.DispatcherClient;
 import io.edgesync.agent.store.CommandQueue;
@@ -13,6 +13,7 @@ import io.edgesync.agent.store.StoreFullException;
 import io.edgesync.agent.sync.Backoff;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.agent.sync.TelemetryUploader;
+import io.edgesync.agent.sync.UploadException;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
@@ -24,7 +25,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,7 +63,8 @@ public final class EdgeAgent implements AutoCloseable {
         if (config.dispatcherUrl() != null) {
             dispatcher = new DispatcherClient(http, config.dispatcherUrl(), this::token, config.requestTimeout());
             DeviceConfigStore deviceConfig = new DeviceConfigStore(store);
-            CommandRunner runner = new CommandRunner(new CommandQueue(store), builtInHandlers());
+            CommandRunner runner = new CommandRunner(new CommandQueue(store),
+                    BuiltInCommands.handlers(clock, this::syncNow, this::syncConfigNow));
             cloud = new CloudLink(config.deviceId(), VERSION, dispatcher, runner, deviceConfig, store,
                     this::pendingCount, clock);
             enroller = new Enroller(store, dispatcher);
@@ -121,16 +122,8 @@ public final class EdgeAgent implements AutoCloseable {
         return open(config, HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build(), Clock.systemUTC());
     }
 
-    private Map<String, CommandHandler> builtInHandlers() {
-        Map<String, CommandHandler> handlers = new HashMap<>();
-        handlers.put("ping", payload -> CommandHandler.Outcome.executed("pong deviceTime=" + clock.instant()));
-        handlers.put("sync-now", payload -> {
-            TelemetrySync.CycleResult r = syncNow();
-            return r.ok() ? CommandHandler.Outcome.executed("sent=" + r.sent() + " accepted=" + r.accepted()
-                    + " rejected=" + r.rejected()) : CommandHandler.Outcome.failed(r.failure().getMessage());
-        });
-        handlers.put("set-config", payload -> CommandHandler.Outcome.executed("configVersion=" + cloud.syncConfig()));
-        return handlers;
+    private long syncConfigNow() throws UploadException {
+        return cloud.syncConfig();
     }
 
     public String deviceId() {
@@ -242,7 +235,7 @@ public final class EdgeAgent implements AutoCloseable {
                 LOG.error("event=reenrol_failed device={} reason=\"{}\"", config.deviceId(), e.getMessage());
             }
         }
-        store.putState(AgentState.SYNC_STOPPED, "gateway answered 401: " + reason);
+        store.putState(AgentState.SYNC_STOPPED, reason);
     }
 
     /** True after a 401 until enrolment succeeds: background uploads are paused. */

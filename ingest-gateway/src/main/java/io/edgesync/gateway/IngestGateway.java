@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class IngestGateway implements AutoCloseable {
     private final Javalin app;
     private final TelemetryPublisher publisher;
     private final KafkaReachability reachability;
+    private final BooleanSupplier ready;
     private final AutoCloseable authResources;
     private final AtomicBoolean accepting;
     private final RequestGate gate;
@@ -46,13 +48,14 @@ public final class IngestGateway implements AutoCloseable {
     private final ExecutorService responder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IngestGateway(GatewayConfig config, Javalin app, TelemetryPublisher publisher, KafkaReachability reachability,
+    private IngestGateway(GatewayConfig config, Javalin app, TelemetryPublisher publisher, BooleanSupplier ready,
                           AutoCloseable authResources, AtomicBoolean accepting, RequestGate gate, GatewayMetrics metrics,
-                          ExecutorService responder) {
+                          ExecutorService responder, KafkaReachability reachability) {
         this.config = config;
         this.app = app;
         this.publisher = publisher;
         this.reachability = reachability;
+        this.ready = ready;
         this.authResources = authResources;
         this.accepting = accepting;
         this.gate = gate;
@@ -68,7 +71,7 @@ public final class IngestGateway implements AutoCloseable {
     public static IngestGateway start(GatewayConfig config) {
         Authenticators.Chosen auth = Authenticators.from(config, Clock.systemUTC());
         try {
-            return start(config, auth.authenticator(), auth.resources());
+            return start(config, auth.authenticator(), auth.ready(), auth.resources());
         } catch (RuntimeException e) {
             closeQuietly(auth.resources());
             throw e;
@@ -77,11 +80,11 @@ public final class IngestGateway implements AutoCloseable {
 
     /** Starts with the given authenticator, whatever {@code gateway.auth-mode} says. */
     public static IngestGateway start(GatewayConfig config, DeviceAuthenticator authenticator) {
-        return start(config, authenticator, () -> { });
+        return start(config, authenticator, () -> true, () -> { });
     }
 
     private static IngestGateway start(GatewayConfig config, DeviceAuthenticator authenticator,
-                                       AutoCloseable authResources) {
+                                       BooleanSupplier authReady, AutoCloseable authResources) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Semaphore inFlight = new Semaphore(config.maxInFlightRecords());
         GatewayMetrics metrics = new GatewayMetrics(registry,
@@ -94,8 +97,8 @@ public final class IngestGateway implements AutoCloseable {
         ExecutorService responder = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemonThreads("gateway-respond"));
         // the HTTP limit leaves room for gzip framing; the decoded limit is enforced by UploadReader
-        Javalin app = HttpServers.create("ingest-gateway", registry,
-                () -> accepting.get() && reachability.reachable(), config.maxBatchBytes() + 64L * 1024, c -> {
+        BooleanSupplier ready = () -> accepting.get() && reachability.reachable() && authReady.getAsBoolean();
+        Javalin app = HttpServers.create("ingest-gateway", registry, ready, config.maxBatchBytes() + 64L * 1024, c -> {
                     if (config.tls().enabled()) {
                         c.jetty.addConnector((server, http) ->
                                 TlsConnector.create(server, http, config.tls(), config.host(), config.port()));
@@ -104,12 +107,12 @@ public final class IngestGateway implements AutoCloseable {
         TelemetryHandler telemetry = new TelemetryHandler(new UploadReader(config.maxBatchBytes()),
                 new BatchParser(config.maxBatchRecords()), authenticator,
                 new DeviceRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), Clock.systemUTC()),
-                publisher, reachability::reachable, gate, inFlight, config.produceTimeout(), Clock.systemUTC(),
+                publisher, () -> reachability.reachable() && authReady.getAsBoolean(), gate, inFlight, config.produceTimeout(), Clock.systemUTC(),
                 metrics, responder);
         app.post(TELEMETRY_PATH, telemetry);
         app.after(TELEMETRY_PATH, ctx -> metrics.request(ctx.statusCode()));
-        IngestGateway gateway = new IngestGateway(config, app, publisher, reachability, authResources, accepting, gate,
-                metrics, responder);
+        IngestGateway gateway = new IngestGateway(config, app, publisher, ready, authResources, accepting, gate,
+                metrics, responder, reachability);
         try {
             if (config.tls().enabled()) {
                 app.start();
@@ -131,9 +134,9 @@ public final class IngestGateway implements AutoCloseable {
         return (long) metrics.acceptedTotal();
     }
 
-    /** Ready: accepting requests and Kafka reachable. */
+    /** Ready: accepting requests, Kafka reachable, and the device registry read. */
     public boolean ready() {
-        return accepting.get() && reachability.reachable();
+        return ready.getAsBoolean();
     }
 
     /** Requests admitted and not yet answered. */

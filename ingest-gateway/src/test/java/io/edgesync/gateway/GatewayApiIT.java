@@ -286,7 +286,7 @@ class GatewayApiIT {
     }
 
     @Test
-    void bodyOverTheByteLimitIs413PlainOrGzipped() {
+    void bodyOverTheByteLimitIs413PlainGzippedOrChunked() throws Exception {
         String device = "api-413-bytes";
         byte[] big = Json.toBytes(Map.of("deviceId", device, "records", List.of(), "padding", " ".repeat(5 << 20)));
         HttpResponse<String> plain = postJson(gateway, token(device), big);
@@ -296,6 +296,14 @@ class GatewayApiIT {
                 Uploads.gzip(big));
         assertEquals(413, gzipped.statusCode(), gzipped.body());
         assertEquals("payload_too_large", errorCode(gzipped));
+        // a chunked body declares no length; it is cut off at the limit all the same
+        HttpResponse<String> chunked = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(gateway.url() + Uploads.PATH))
+                .header("Authorization", "Bearer " + token(device)).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), chunked.body());
+        assertEquals("payload_too_large", errorCode(chunked));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.edgesync.shared.kafka.Topics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 /** The stream-processor service: runs {@link TelemetryTopology} with exactly-once processing. */
 public final class StreamProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
+
+    static final int PRODUCER_BATCH_BYTES = 128 * 1024;
 
     private final KafkaStreams streams;
 
@@ -53,6 +56,8 @@ public final class StreamProcessor implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
                 (int) Math.min(3000, Math.max(100, sessionMs / 3)));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
+        // fewer, larger produce requests for telemetry.clean and the changelogs (default 16 KiB)
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         // an unexpected error in processing sends the record to the DLQ (with __streams.errors.* headers)
         // instead of stopping the application; expected bad input is dead-lettered by the topology itself
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,

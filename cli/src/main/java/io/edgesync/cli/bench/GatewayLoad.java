@@ -1,10 +1,6 @@
 package io.edgesync.cli.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,14 +26,20 @@ final class GatewayLoad {
         this.clients = clients;
     }
 
-    /** @return records/s accepted during the measured window */
-    double run(int warmupSeconds, int seconds) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** What the measured window saw: records/s accepted, and records accepted per CPU-second of this JVM. */
+    record Result(double recordsPerSecond, double recordsPerCpuSecond) {
+    }
+
+    /** @return rates during the measured window */
+    Result run(int warmupSeconds, int seconds) throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
+        URI target = URI.create(url);
         for (int c = 0; c < clients; c++) {
             String device = "bench-device-" + c;
-            byte[][] bodies = {records.body(device, device + "-a"), records.body(device, device + "-b")};
-            Thread t = new Thread(() -> post(http, bodies), "bench-client-" + c);
+            byte[][] requests = {
+                RawHttpClient.postRequest(target, "application/json", records.body(device, device + "-a")),
+                RawHttpClient.postRequest(target, "application/json", records.body(device, device + "-b"))};
+            Thread t = new Thread(() -> post(target, requests), "bench-client-" + c);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -45,9 +47,11 @@ final class GatewayLoad {
         Thread.sleep(warmupSeconds * 1000L);
         measuring.set(true);
         long start = System.nanoTime();
+        long cpuStart = CpuClock.processNanos();
         Thread.sleep(seconds * 1000L);
         measuring.set(false);
         long elapsed = System.nanoTime() - start;
+        long cpu = CpuClock.processNanos() - cpuStart;
         long counted = accepted.get();
         running.set(false);
         for (Thread t : threads) {
@@ -56,30 +60,26 @@ final class GatewayLoad {
         if (refused.get() > 0) {
             System.out.println("gateway refused " + refused.get() + " uploads during the run");
         }
-        return counted / (elapsed / 1e9);
+        return new Result(counted / (elapsed / 1e9), cpuStart < 0 ? Double.NaN : counted / (cpu / 1e9));
     }
 
-    private void post(HttpClient http, byte[][] bodies) {
-        for (int i = 0; running.get(); i++) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i % bodies.length])).build();
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                boolean inWindow = measuring.get();
-                Matcher m = ACCEPTED.matcher(response.body());
-                if (response.statusCode() == 200 && m.find()) {
-                    if (inWindow) {
-                        accepted.addAndGet(Long.parseLong(m.group(1)));
+    private void post(URI target, byte[][] requests) {
+        try (RawHttpClient http = new RawHttpClient(target)) {
+            for (int i = 0; running.get(); i++) {
+                try {
+                    RawHttpClient.Answer answer = http.send(requests[i % requests.length]);
+                    boolean inWindow = measuring.get();
+                    Matcher m = ACCEPTED.matcher(answer.body());
+                    if (answer.status() == 200 && m.find()) {
+                        if (inWindow) {
+                            accepted.addAndGet(Long.parseLong(m.group(1)));
+                        }
+                    } else {
+                        refused.incrementAndGet();
                     }
-                } else {
+                } catch (java.io.IOException e) {
                     refused.incrementAndGet();
                 }
-            } catch (java.io.IOException e) {
-                refused.incrementAndGet();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
     }

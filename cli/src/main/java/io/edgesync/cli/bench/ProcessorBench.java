@@ -12,9 +12,12 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -51,12 +54,17 @@ public final class ProcessorBench implements Callable<Integer> {
             description = "State store cache (default: ${DEFAULT-VALUE}).")
     long cacheMaxBytes;
 
+    @Option(names = "--warmup", defaultValue = "true", negatable = true,
+            description = "First run a processor pass that is reported apart, to warm up the JIT (default: ${DEFAULT-VALUE}).")
+    boolean warmup;
+
     @Override
     public Integer call() throws Exception {
         Path dir = TempDirs.create("bench-processor-");
         try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), 0)) {
             String bootstrap = broker.bootstrapServers();
             TopicAdmin.ensureTopics(bootstrap, partitions, (short) 1);
+            awaitLeaders(bootstrap);
             long t0 = System.nanoTime();
             ProcessorBenchInput input = ProcessorBenchInput.preload(bootstrap, records, devices, 0.10, 0.05, 42);
             print("preload", input.records(), System.nanoTime() - t0, "producer, acks=all, lz4");
@@ -67,22 +75,19 @@ public final class ProcessorBench implements Callable<Integer> {
             long plain = countFromStart(bootstrap, Topics.TELEMETRY_RAW.name(), input.records(), "read_uncommitted");
             print("plain consumer", input.records(), plain, "byte[] poll loop, no processing");
 
-            int run = 0;
-            for (String interval : commitIntervals) {
-                run++;
-                ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(Map.of(
-                        "kafka.bootstrap-servers", bootstrap,
-                        "processor.application-id", "bench-processor-" + run,
-                        "processor.state-dir", dir.resolve("streams-" + run).toString(),
-                        "processor.stream-threads", Integer.toString(threads),
-                        "processor.commit-interval", interval,
-                        "processor.cache-max-bytes", Long.toString(cacheMaxBytes))));
-                long[] cpu = new long[1];
-                long elapsed = timeProcessor(config, bootstrap, input.expectedClean(), run, cpu);
-                print("processor", input.records(), elapsed, "exactly_once_v2, commit " + interval + ", "
-                        + threads + " thread(s), RocksDB, cache " + cacheMaxBytes / 1024 / 1024 + " MiB");
+            List<String> runs = new ArrayList<>(commitIntervals);
+            if (warmup) {
+                runs.add(0, commitIntervals.get(0));
+            }
+            for (int run = 1; run <= runs.size(); run++) {
+                String interval = runs.get(run - 1);
+                Measured m = timeProcessor(config(bootstrap, dir, run, interval), bootstrap,
+                        input.expectedClean() * run);
+                print(warmup && run == 1 ? "warm-up" : "processor", input.records(), m.nanos(),
+                        "exactly_once_v2, commit " + interval + ", " + threads + " thread(s), RocksDB, cache "
+                                + cacheMaxBytes / 1024 / 1024 + " MiB");
                 System.out.printf("%-15s %,10.1f us CPU per record in the processor's own threads%n", "",
-                        cpu[0] / 1e3 / input.records());
+                        m.cpuNanos() / 1e3 / input.records());
             }
             System.out.printf("machine: %d cores available to the JVM; figures are wall-clock on a shared machine%n",
                     Runtime.getRuntime().availableProcessors());
@@ -92,19 +97,45 @@ public final class ProcessorBench implements Callable<Integer> {
         return 0;
     }
 
-    private long timeProcessor(ProcessorConfig config, String bootstrap, long expected, int run, long[] cpu)
-            throws Exception {
+    private record Measured(long nanos, long cpuNanos) {
+    }
+
+    private ProcessorConfig config(String bootstrap, Path dir, int run, String commitInterval) {
+        return ProcessorConfig.from(ConfigSource.of(Map.of(
+                "kafka.bootstrap-servers", bootstrap,
+                "processor.application-id", "bench-processor-" + run,
+                "processor.state-dir", dir.resolve("streams-" + run).toString(),
+                "processor.stream-threads", Integer.toString(threads),
+                "processor.commit-interval", commitInterval,
+                "processor.cache-max-bytes", Long.toString(cacheMaxBytes))));
+    }
+
+    /** From RUNNING until telemetry.clean holds {@code cleanTotal} records (earlier runs' output included). */
+    private static Measured timeProcessor(ProcessorConfig config, String bootstrap, long cleanTotal)
+            throws InterruptedException {
         try (StreamProcessor processor = StreamProcessor.start(config)) {
             if (!processor.awaitRunning(Duration.ofMinutes(2))) {
                 throw new IllegalStateException("processor did not start: " + processor.state());
             }
             long start = System.nanoTime();
-            // clean holds earlier runs' output too: wait for this run's share
             long cpuBefore = threadCpu(config.applicationId());
-            countFromStart(bootstrap, Topics.TELEMETRY_CLEAN.name(), expected * run, "read_committed");
-            long elapsed = System.nanoTime() - start;
-            cpu[0] = threadCpu(config.applicationId()) - cpuBefore;
-            return elapsed;
+            countFromStart(bootstrap, Topics.TELEMETRY_CLEAN.name(), cleanTotal, "read_committed");
+            return new Measured(System.nanoTime() - start, threadCpu(config.applicationId()) - cpuBefore);
+        }
+    }
+
+    /** Topics just created may have no leader yet; producing then fails or is retried. */
+    private static void awaitLeaders(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<String> names = Topics.ALL.stream().map(t -> t.name()).toList();
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .flatMap(d -> d.partitions().stream()).anyMatch(p -> p.leader() == null)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics have no leader after 1 minute");
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
@@ -132,13 +163,18 @@ public final class ProcessorBench implements Callable<Integer> {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             long start = System.nanoTime();
-            long deadline = start + Duration.ofMinutes(10).toNanos();
+            long lastProgress = start;
             long seen = 0;
             while (seen < target) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + seen + " of " + target + " records on " + topic);
+                if (System.nanoTime() - lastProgress > Duration.ofMinutes(2).toNanos()) {
+                    throw new IllegalStateException("only " + seen + " of " + target + " records on " + topic
+                            + ", none for 2 minutes");
                 }
-                seen += consumer.poll(Duration.ofMillis(100)).count();
+                int n = consumer.poll(Duration.ofMillis(100)).count();
+                if (n > 0) {
+                    seen += n;
+                    lastProgress = System.nanoTime();
+                }
             }
             return System.nanoTime() - start;
         }

@@ -5,6 +5,8 @@ import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +24,12 @@ record ProcessorBenchInput(int records, long expectedClean) {
     static ProcessorBenchInput preload(String bootstrap, int records, int devices, double duplicateShare,
                                        double correctionShare, long seed) {
         Random random = new Random(seed);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Callback check = (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        };
         long clean = 0;
         int nextId = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -32,23 +40,27 @@ record ProcessorBenchInput(int records, long expectedClean) {
             while (sent < records) {
                 double roll = random.nextDouble();
                 if (nextId > 0 && roll < duplicateShare) {
-                    producer.send(record(reading(random.nextInt(nextId), devices, 1)));
+                    producer.send(record(reading(random.nextInt(nextId), devices, 1)), check);
                     sent++;
                 } else if (roll < duplicateShare + correctionShare) {
                     // a reading corrected at the edge: version 1, then version 2
                     int id = nextId++;
-                    producer.send(record(reading(id, devices, 1)));
-                    producer.send(record(reading(id, devices, 2)));
+                    producer.send(record(reading(id, devices, 1)), check);
+                    producer.send(record(reading(id, devices, 2)), check);
                     sent += 2;
                     clean += 2;
                 } else {
-                    producer.send(record(reading(nextId++, devices, 1)));
+                    producer.send(record(reading(nextId++, devices, 1)), check);
                     sent++;
                     clean++;
                 }
             }
             records = sent;
             producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("preloading " + Topics.TELEMETRY_RAW.name() + " lost records: "
+                    + failure.get(), failure.get());
         }
         return new ProcessorBenchInput(records, clean);
     }

@@ -25,8 +25,15 @@ final class ProducerPerformanceRun {
     private ProducerPerformanceRun() {
     }
 
-    /** @return the steady-state records/s ProducerPerformance reports (after its warm-up records) */
-    static double run(String bootstrap, Path payloadFile, long records, long warmupRecords)
+    /**
+     * Steady-state records/s ProducerPerformance reports (after its warm-up records), and records
+     * per CPU-second of the child JVM plus this one (which hosts the broker) between its interval
+     * reports after the first.
+     */
+    record Result(double recordsPerSecond, double recordsPerCpuSecond) {
+    }
+
+    static Result run(String bootstrap, Path payloadFile, long records, long warmupRecords)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp", classPath(),
@@ -34,25 +41,40 @@ final class ProducerPerformanceRun {
                 "--topic", "telemetry.raw", "--num-records", Long.toString(records + warmupRecords),
                 "--warmup-records", Long.toString(warmupRecords), "--throughput", "-1",
                 "--payload-file", payloadFile.toString(), "--payload-delimiter", "\n",
-                "--reporting-interval", "5000",
+                "--reporting-interval", "2000",
                 "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true",
                 "compression.type=lz4", "linger.ms=5", "batch.size=262144", "buffer.memory=268435456",
                 "max.in.flight.requests.per.connection=5"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         double rate = -1;
         double steady = -1;
+        // per-CPU figure from the interval reports after the first: JVM start-up and JIT excluded
+        long intervalRecords = 0;
+        long cpuAtFirstReport = -1;
+        long cpuAtLastReport = -1;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
-                if (line.contains("records sent")) {
-                    System.out.println("  ProducerPerformance: " + line.trim());
-                    Matcher m = RATE.matcher(line);
-                    if (m.find()) {
-                        rate = Double.parseDouble(m.group(1)); // the last report is the whole run's
-                        if (line.toLowerCase(java.util.Locale.ROOT).contains("steady")) {
-                            steady = rate;
-                        }
+                if (!line.contains("records sent")) {
+                    continue;
+                }
+                System.out.println("  ProducerPerformance: " + line.trim());
+                Matcher m = RATE.matcher(line);
+                if (!m.find()) {
+                    continue;
+                }
+                rate = Double.parseDouble(m.group(1)); // the last report is the whole run's
+                if (line.toLowerCase(java.util.Locale.ROOT).contains("steady")) {
+                    steady = rate;
+                }
+                if (!line.contains("50th")) { // an interval report
+                    long cpu = CpuClock.childNanos(process.toHandle()) + CpuClock.processNanos();
+                    if (cpuAtFirstReport < 0) {
+                        cpuAtFirstReport = cpu;
+                    } else {
+                        intervalRecords += Long.parseLong(line.trim().split(" ")[0]);
+                        cpuAtLastReport = cpu;
                     }
                 }
             }
@@ -64,7 +86,9 @@ final class ProducerPerformanceRun {
         if (process.exitValue() != 0 || rate < 0) {
             throw new IllegalStateException("ProducerPerformance failed (exit " + process.exitValue() + ")");
         }
-        return steady >= 0 ? steady : rate;
+        double perCpu = cpuAtLastReport <= cpuAtFirstReport ? Double.NaN
+                : intervalRecords / ((cpuAtLastReport - cpuAtFirstReport) / 1e9);
+        return new Result(steady >= 0 ? steady : rate, perCpu);
     }
 
     private static String classPath() {

@@ -9,6 +9,8 @@ import io.edgesync.agent.EdgeAgent;
 import io.edgesync.agent.store.StoreOptions;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.cli.ControlPlane;
+import io.edgesync.gateway.IngestGateway;
+import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.json.Json;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.TempDirs;
@@ -134,5 +136,77 @@ class AgentDispatcherIT {
                 c -> !c.path("status").asText().matches("pending|delivered"), "set-config done");
         assertEquals("executed", applied.path("status").asText(), applied.toString());
         assertEquals("eco", agent.deviceConfig().all().get("mode"));
+    }
+
+    @Test
+    void aRevokedTokenStopsSyncingWithRecordsKeptPendingAndReported() throws Exception {
+        // GIVEN a gateway verifying the dispatcher's device tokens, and an enrolled agent that synced through it
+        String device = "revoked-device";
+        try (IngestGateway jwtGateway = IngestGateway.start(ConfigSource.of(Map.of(
+                "kafka.bootstrap-servers", plane.kafkaBootstrap(), "gateway.port", "0", "gateway.auth-mode", "jwt",
+                "gateway.jwt-public-key-file", plane.publicKeyFile().toString())));
+             EdgeAgent revoked = EdgeAgent.open(new AgentConfig(device, dir.resolve("revoked.db"), jwtGateway.url(),
+                     plane.dispatcherUrl(), null, 1000, Duration.ofHours(1), Duration.ofSeconds(30),
+                     new TelemetrySync.RetryPolicy(2, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)),
+                     StoreOptions.defaults(), -1, plane.credentials().enrollmentKey(), Duration.ofSeconds(5),
+                     Duration.ofHours(1), "sensor-hub"), HTTP, Clock.systemUTC())) {
+            revoked.enrol();
+            revoked.record("s1", "temperature", 1.0, "C");
+            TelemetrySync.CycleResult first = revoked.syncNow();
+            assertTrue(first.ok(), () -> String.valueOf(first.failure()));
+            assertEquals(1, revoked.syncedCount());
+
+            // WHEN an operator revokes its token
+            operator("DELETE", "/api/v1/devices/" + device + "/token", null);
+
+            // THEN within seconds its uploads are refused; it stops syncing, reports why, and keeps the records
+            TelemetrySync.CycleResult refused = Await.until(Duration.ofSeconds(30), () -> {
+                revoked.record("s1", "temperature", 2.0, "C");
+                return revoked.syncNow();
+            }, TelemetrySync.CycleResult::unauthorized, "an upload refused for the revoked token");
+            assertTrue(refused.failure().status() == 401 || refused.failure().status() == 403);
+            assertTrue(revoked.syncStopped());
+            assertEquals(0, revoked.failedCount(), "records are never failed for the device's credentials");
+            assertTrue(revoked.pendingCount() >= 1);
+            assertTrue(revoked.status().syncStopped() != null);
+        }
+    }
+
+    @Test
+    void enrollCommandRegistersTheDeviceAndStoresItsTokenWithoutPrintingIt() throws Exception {
+        // GIVEN a device configuration without a token, and the fleet enrollment key in the environment
+        Path config = dir.resolve("enroll.yaml");
+        Path db = dir.resolve("enroll.db");
+        java.nio.file.Files.writeString(config, "agent:\n  device-id: cli-enrolled\n  database: " + db
+                + "\n  dispatcher-url: " + plane.dispatcherUrl() + "\n");
+        ProcessBuilder pb = new ProcessBuilder(AgentProcess.javaBin(), "-Xmx128m",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
+                io.edgesync.cli.EdgeSyncCli.class.getName(), "agent", "enroll", "--config", config.toString());
+        pb.environment().put("EDGESYNC_AGENT_ENROLLMENT_KEY", plane.credentials().enrollmentKey());
+        Path out = dir.resolve("enroll.out");
+        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        // WHEN `edgesync agent enroll` runs
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "enroll finished");
+        String printed = java.nio.file.Files.readString(out);
+        // THEN the dispatcher knows the device, the token is stored, and it was not printed
+        assertEquals(0, p.exitValue(), printed);
+        assertTrue(printed.contains("device=cli-enrolled"), printed);
+        assertEquals("cli-enrolled", operator("GET", "/api/v1/devices/cli-enrolled", null).path("deviceId").asText());
+        try (io.edgesync.agent.store.LocalStore store = io.edgesync.agent.store.LocalStore.open(db, Clock.systemUTC())) {
+            String token = store.state(io.edgesync.agent.AgentState.DEVICE_TOKEN);
+            assertTrue(token != null && !token.isBlank());
+            assertTrue(!printed.contains(token), "the token is never printed");
+        }
+    }
+
+    @Test
+    void theHeartbeatReportsAgentVersionConfigVersionPendingCountAndDeviceTime() throws Exception {
+        JsonNode device = Await.until(Duration.ofSeconds(30), () -> operator("GET", "/api/v1/devices/" + DEVICE, null),
+                d -> d.hasNonNull("agentVersion") && d.hasNonNull("reportedConfigVersion")
+                        && d.hasNonNull("pendingRecords") && d.hasNonNull("clockSkewMs"), "a full heartbeat");
+        assertEquals(EdgeAgent.VERSION, device.path("agentVersion").asText());
+        assertTrue(Math.abs(device.path("clockSkewMs").asLong()) < 60_000, device.toString());
+        assertTrue(device.path("reportedConfigVersion").asLong() <= agent.deviceConfig().version());
+        assertEquals("online", device.path("status").asText(), device.toString());
     }
 }

@@ -14,14 +14,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Long-polls without holding a thread per waiting device. A poll reads the database; when nothing
  * is there it waits for a signal from this instance ({@link #signal}, at once) or the re-check
  * interval (commands created by another dispatcher instance), whichever comes first, until its
- * deadline. Only one read runs at a time per poll, so nothing delivered is ever dropped by it.
+ * deadline. A poll is registered before each read, so a signal that arrives during the read is
+ * not lost; only one read runs at a time per poll, so nothing delivered is dropped by it.
  */
 public final class LongPoll implements AutoCloseable {
 
@@ -35,8 +35,8 @@ public final class LongPoll implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final long recheckNanos;
-    private final Map<String, AtomicLong> versions = new ConcurrentHashMap<>();
-    private final Map<String, Set<Waiter>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, Set<Waiter>> registered = new ConcurrentHashMap<>();
+    private final AtomicInteger armed = new AtomicInteger();
     private volatile boolean closed;
 
     public LongPoll(Delivery delivery, ExecutorService workers, ScheduledExecutorService timer, Duration recheck) {
@@ -54,18 +54,17 @@ public final class LongPoll implements AutoCloseable {
         return result;
     }
 
-    /** A command for the device was committed: wake its waiting polls. */
+    /** A command for the device was committed: wake its polls. */
     public void signal(String deviceId) {
-        versions.computeIfAbsent(deviceId, k -> new AtomicLong()).incrementAndGet();
-        Set<Waiter> set = waiting.get(deviceId);
+        Set<Waiter> set = registered.get(deviceId);
         if (set != null) {
-            set.forEach(Waiter::fire);
+            set.forEach(Waiter::signal);
         }
     }
 
-    /** Polls waiting now, for the metrics. */
+    /** Polls waiting now (not reading), for the metrics. */
     public int waiting() {
-        return waiting.values().stream().mapToInt(Set::size).sum();
+        return armed.get();
     }
 
     private void round(String deviceId, long deadline, CompletableFuture<List<CommandView>> result) {
@@ -76,34 +75,27 @@ public final class LongPoll implements AutoCloseable {
             result.complete(List.of());
             return;
         }
-        long seen = version(deviceId);
+        Waiter w = new Waiter(deviceId, () -> submit(() -> round(deviceId, deadline, result), result));
+        registered.compute(deviceId, (k, set) -> {
+            Set<Waiter> s = set != null ? set : ConcurrentHashMap.newKeySet();
+            s.add(w);
+            return s;
+        });
         List<CommandView> delivered;
         try {
             delivered = delivery.deliver(deviceId);
         } catch (Exception e) {
+            w.discard();
             result.completeExceptionally(e);
             return;
         }
         long left = deadline - System.nanoTime();
         if (!delivered.isEmpty() || left <= 0) {
+            w.discard();
             result.complete(delivered);
             return;
         }
-        Waiter w = new Waiter(deviceId, () -> submit(() -> round(deviceId, deadline, result), result));
-        waiting.compute(deviceId, (k, set) -> {
-            Set<Waiter> s = set != null ? set : ConcurrentHashMap.newKeySet();
-            s.add(w);
-            return s;
-        });
-        w.timeout = timer.schedule(w::fire, Math.min(left, recheckNanos), TimeUnit.NANOSECONDS);
-        if (version(deviceId) != seen) {
-            w.fire();
-        }
-    }
-
-    private long version(String deviceId) {
-        AtomicLong v = versions.get(deviceId);
-        return v == null ? 0 : v.get();
+        w.arm(Math.min(left, recheckNanos));
     }
 
     private void submit(Runnable task, CompletableFuture<?> result) {
@@ -115,31 +107,70 @@ public final class LongPoll implements AutoCloseable {
         }
     }
 
-    /** One wait of one poll: fires once, on a signal or its timer. */
+    /** One wait of one poll: reading, then armed (timer running), then done; runs the next round once. */
     private final class Waiter {
         private final String deviceId;
         private final Runnable next;
-        private final AtomicBoolean fired = new AtomicBoolean();
-        private volatile ScheduledFuture<?> timeout;
+        private boolean signalled;
+        private boolean isArmed;
+        private boolean done;
+        private ScheduledFuture<?> timeout;
 
         Waiter(String deviceId, Runnable next) {
             this.deviceId = deviceId;
             this.next = next;
         }
 
-        void fire() {
-            if (!fired.compareAndSet(false, true)) {
-                return;
+        /** After an empty read: wait for a signal or the timer; a signal during the read fires at once. */
+        void arm(long nanos) {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                if (!signalled) {
+                    isArmed = true;
+                    armed.incrementAndGet();
+                    timeout = timer.schedule(this::signal, nanos, TimeUnit.NANOSECONDS);
+                    return;
+                }
+                done = true;
             }
-            waiting.computeIfPresent(deviceId, (k, set) -> {
+            unregister();
+            next.run();
+        }
+
+        void signal() {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                if (!isArmed) {
+                    signalled = true;
+                    return;
+                }
+                done = true;
+                armed.decrementAndGet();
+                if (timeout != null) {
+                    timeout.cancel(false);
+                }
+            }
+            unregister();
+            next.run();
+        }
+
+        /** The round answered: no next round. */
+        void discard() {
+            synchronized (this) {
+                done = true;
+            }
+            unregister();
+        }
+
+        private void unregister() {
+            registered.computeIfPresent(deviceId, (k, set) -> {
                 set.remove(this);
                 return set.isEmpty() ? null : set;
             });
-            ScheduledFuture<?> t = timeout;
-            if (t != null) {
-                t.cancel(false);
-            }
-            next.run();
         }
     }
 
@@ -147,6 +178,6 @@ public final class LongPoll implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        waiting.values().forEach(set -> set.forEach(Waiter::fire));
+        registered.values().forEach(set -> set.forEach(Waiter::signal));
     }
 }

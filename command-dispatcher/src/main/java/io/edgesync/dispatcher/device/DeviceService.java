@@ -49,7 +49,7 @@ public final class DeviceService {
         if (!inserted) {
             throw new ApiException(ErrorCode.CONFLICT, "device " + d.deviceId() + " is already registered");
         }
-        events.registry(new RegistryEntry(d.deviceId(), RegistryEntry.ACTIVE, 1, now.toEpochMilli()));
+        events.registryAsync(new RegistryEntry(d.deviceId(), RegistryEntry.ACTIVE, 1, now.toEpochMilli()));
         return new IssuedToken(d.deviceId(), issued.token(), issued.claims().expiresAt().toString(), 1);
     }
 

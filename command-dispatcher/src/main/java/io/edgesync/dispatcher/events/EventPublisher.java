@@ -54,6 +54,20 @@ public final class EventPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Without waiting: for a new device's first entry, which only confirms what the gateway already
+     * accepts (a device with no entry is checked by signature alone). A failure is logged.
+     */
+    public void registryAsync(RegistryEntry entry) {
+        producer.send(new ProducerRecord<>(Topics.DEVICE_REGISTRY.name(), entry.deviceId(), Json.toBytes(entry)),
+                (metadata, error) -> {
+                    if (error != null) {
+                        LOG.warn("event=registry_publish_failed device_id={} reason=\"{}\"", entry.deviceId(),
+                                error.toString());
+                    }
+                });
+    }
+
     public void commandEvents(List<CommandEvent> events) {
         for (CommandEvent e : events) {
             producer.send(new ProducerRecord<>(Topics.COMMAND_EVENTS.name(), e.deviceId(), Json.toBytes(e)),

@@ -2,6 +2,7 @@ package io.edgesync.agent.cloud;
 
 import io.edgesync.agent.store.DeviceConfigStore;
 import io.edgesync.agent.store.LocalStore;
+import io.edgesync.agent.store.SyncLog;
 import io.edgesync.agent.store.SyncLogEntry;
 import io.edgesync.agent.sync.UploadException;
 import java.time.Clock;
@@ -51,12 +52,12 @@ public final class CloudLink {
             List<DispatcherClient.Command> delivered = client.pollCommands(deviceId, wait);
             CommandRunner.Round round = runner.round(client, delivered);
             if (round.received() > 0) {
-                store.logSync(new SyncLogEntry("down", started, clock.millis(), delivered.size(), round.executed(),
+                new SyncLog(store).record(new SyncLogEntry("down", started, clock.millis(), delivered.size(), round.executed(),
                         round.failed(), "ok", null));
             }
             return round;
         } catch (UploadException e) {
-            store.logSync(new SyncLogEntry("down", started, clock.millis(), 0, 0, 0, "failed", e.getMessage()));
+            new SyncLog(store).record(new SyncLogEntry("down", started, clock.millis(), 0, 0, 0, "failed", e.getMessage()));
             throw e;
         }
     }

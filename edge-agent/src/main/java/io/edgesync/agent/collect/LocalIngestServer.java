@@ -1,6 +1,7 @@
 package io.edgesync.agent.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.agent.AgentMetrics;
 import io.edgesync.agent.EdgeAgent;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
@@ -33,8 +34,9 @@ public final class LocalIngestServer implements AutoCloseable {
 
     public static LocalIngestServer start(EdgeAgent agent, int port) {
         Objects.requireNonNull(agent);
-        Javalin app = HttpServers.create("edge-agent", new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                () -> true, MAX_BODY_BYTES);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AgentMetrics.bind(metrics, agent);
+        Javalin app = HttpServers.create("edge-agent", metrics, () -> true, MAX_BODY_BYTES);
         app.post("/telemetry", ctx -> ingest(agent, ctx));
         app.start("127.0.0.1", port);
         return new LocalIngestServer(app);

@@ -56,7 +56,7 @@ public final class DeviceConfigStore {
                     ps.executeUpdate();
                 }
             }
-            store.putStateIn(VERSION_KEY, Long.toString(newVersion));
+            AgentStateSql.put(store.connection(), VERSION_KEY, Long.toString(newVersion));
             return true;
         });
     }

@@ -37,12 +37,14 @@ public final class LocalStore implements AutoCloseable {
     private final Connection connection;
     private final Clock clock;
     private final StoreOptions options;
+    private final StoreBounds bounds;
     private long total;
 
     private LocalStore(Connection connection, Clock clock, StoreOptions options) {
         this.connection = connection;
         this.clock = clock;
         this.options = options;
+        this.bounds = new StoreBounds(options);
     }
 
     public static LocalStore open(Path file, Clock clock) {
@@ -98,7 +100,7 @@ public final class LocalStore implements AutoCloseable {
         long before = total;
         try {
             return inTransaction(() -> {
-                makeRoom(records.size());
+                total -= bounds.makeRoom(connection, total, records.size());
                 int inserted = 0;
                 try (PreparedStatement ps = connection.prepareStatement(sql)) {
                     long now = clock.millis();
@@ -125,46 +127,6 @@ public final class LocalStore implements AutoCloseable {
         } catch (RuntimeException e) {
             total = before;
             throw e;
-        }
-    }
-
-    private void makeRoom(int incoming) throws SQLException {
-        long over = total + incoming - options.maxRecords();
-        if (over <= 0) {
-            return;
-        }
-        if (incoming > options.maxRecords()) {
-            throw new StoreFullException("a batch of " + incoming + " records is larger than agent.store.max-records="
-                    + options.maxRecords());
-        }
-        int pruned = deleteOldest("sync_status IN ('synced', 'failed')", "sync_timestamp", over);
-        total -= pruned;
-        over -= pruned;
-        if (pruned > 0) {
-            LOG.info("event=settled_records_pruned reason=store_full records={}", pruned);
-        }
-        if (over <= 0) {
-            return;
-        }
-        if (options.whenFull() == StoreOptions.FullPolicy.REJECT_NEW) {
-            throw new StoreFullException("the local store holds agent.store.max-records=" + options.maxRecords()
-                    + " unsynced records; new records are refused until some are synced (policy reject-new)");
-        }
-        int dropped = deleteOldest("sync_status = 'pending'", "rowid", over);
-        total -= dropped;
-        addToState("dropped_records", dropped);
-        LOG.warn("event=unsynced_records_dropped policy=drop-oldest records={} total_dropped={}", dropped,
-                stateLong("dropped_records"));
-        if (over > dropped) {
-            throw new StoreFullException("the local store is full of records being synced; try again shortly");
-        }
-    }
-
-    private int deleteOldest(String where, String order, long count) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM telemetry_data WHERE rowid IN"
-                + " (SELECT rowid FROM telemetry_data WHERE " + where + " ORDER BY " + order + " LIMIT ?)")) {
-            ps.setLong(1, count);
-            return ps.executeUpdate();
         }
     }
 
@@ -265,83 +227,16 @@ public final class LocalStore implements AutoCloseable {
     }
 
     public synchronized long droppedRecords() {
-        try {
-            return stateLong("dropped_records");
-        } catch (SQLException e) {
-            throw new StoreException("cannot read agent state: " + e.getMessage(), e);
-        }
+        return inTransaction(() -> AgentStateSql.getLong(connection, AgentStateSql.DROPPED_RECORDS));
     }
 
-    public synchronized void logSync(SyncLogEntry entry) {
-        inTransaction(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO sync_log (direction, started_at,"
-                    + " finished_at, sent, accepted, rejected, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, entry.direction());
-                ps.setLong(2, entry.startedAt());
-                ps.setLong(3, entry.finishedAt());
-                ps.setInt(4, entry.sent());
-                ps.setInt(5, entry.accepted());
-                ps.setInt(6, entry.rejected());
-                ps.setString(7, entry.status());
-                ps.setString(8, entry.error());
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    /** The newest sync_log rows, newest first. */
-    public synchronized List<SyncLogEntry> recentSyncLog(int limit) {
-        List<SyncLogEntry> out = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT direction, started_at, finished_at, sent,"
-                + " accepted, rejected, status, error FROM sync_log ORDER BY id DESC LIMIT ?")) {
-            ps.setInt(1, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new SyncLogEntry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-                            rs.getInt(6), rs.getString(7), rs.getString(8)));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("cannot read sync_log: " + e.getMessage(), e);
-        }
-    }
-
+    /** A value of {@code agent_state}, or null. */
     public synchronized String state(String key) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM agent_state WHERE state_key = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read agent state: " + e.getMessage(), e);
-        }
+        return inTransaction(() -> AgentStateSql.get(connection, key));
     }
 
     public synchronized void putState(String key, String value) {
-        inTransaction(() -> putStateIn(key, value));
-    }
-
-    int putStateIn(String key, String value) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO agent_state (state_key, value)"
-                + " VALUES (?, ?) ON CONFLICT (state_key) DO UPDATE SET value = excluded.value")) {
-            ps.setString(1, key);
-            ps.setString(2, value);
-            return ps.executeUpdate();
-        }
-    }
-
-    private long stateLong(String key) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT value FROM agent_state WHERE state_key = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getString(1) != null ? Long.parseLong(rs.getString(1)) : 0L;
-            }
-        }
-    }
-
-    private void addToState(String key, long delta) throws SQLException {
-        putStateIn(key, Long.toString(stateLong(key) + delta));
+        inTransaction(() -> AgentStateSql.put(connection, key, value));
     }
 
     private static final int IDS_PER_UPDATE = 500;
@@ -381,9 +276,12 @@ public final class LocalStore implements AutoCloseable {
         T run() throws SQLException;
     }
 
-    /** Runs work in one transaction on this store's connection; callers hold this store's lock. */
+    /** Runs work in one transaction on this store's connection (joining one already open). */
     synchronized <T> T inTransaction(SqlWork<T> work) {
         try {
+            if (!connection.getAutoCommit()) {
+                return work.run(); // nested: the outer transaction commits or rolls back
+            }
             connection.setAutoCommit(false);
             try {
                 T result = work.run();

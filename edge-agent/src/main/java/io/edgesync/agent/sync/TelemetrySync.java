@@ -1,6 +1,7 @@
 package io.edgesync.agent.sync;
 
 import io.edgesync.agent.store.LocalStore;
+import io.edgesync.agent.store.SyncLog;
 import io.edgesync.agent.store.SyncLogEntry;
 import io.edgesync.shared.model.Rejection;
 import io.edgesync.shared.model.TelemetryRecord;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * leaves and {@code synced} only after a 2xx; records the gateway refused are marked
  * {@code failed} with its reason and never resent. A batch whose retries ran out goes back to
  * pending; a crash leaves it {@code syncing}, which {@link LocalStore#releaseSyncing()} returns at
- * start-up (the cloud dedupes by id). A 401 stops the cycle and is reported. Each cycle that did
+ * start-up (the cloud dedupes by id). A 401 or 403 stops the cycle and is reported. Each cycle that did
  * anything writes one {@code sync_log} row.
  */
 public final class TelemetrySync {
@@ -131,7 +132,8 @@ public final class TelemetrySync {
                     rejected += refuseBatch(batch, failure);
                 }
                 if (failure.unauthorized()) {
-                    LOG.error("event=sync_stopped device={} status=401 reason=\"{}\"", deviceId, failure.getMessage());
+                    LOG.error("event=sync_stopped device={} status={} reason=\"{}\"", deviceId, failure.status(),
+                            failure.getMessage());
                 }
                 log(started, sent, accepted, rejected, "failed", failure.getMessage());
                 return new CycleResult(sent, accepted, rejected, failure, List.copyOf(waits));
@@ -172,6 +174,7 @@ public final class TelemetrySync {
     }
 
     private void log(long started, int sent, int accepted, int rejected, String status, String error) {
-        store.logSync(new SyncLogEntry("up", started, clock.millis(), sent, accepted, rejected, status, error));
+        new SyncLog(store).record(new SyncLogEntry("up", started, clock.millis(), sent, accepted, rejected, status,
+                error));
     }
 }

@@ -4,8 +4,9 @@ import java.time.Duration;
 
 /**
  * An upload that did not get a 2xx. {@link #retryable()} is true for network errors, 429, 503 and
- * other 5xx; false for every other 4xx, which are never retried. {@link #unauthorized()} (401)
- * stops syncing until the device has a valid token again.
+ * other 5xx; false for every other 4xx, which are never retried. {@link #unauthorized()} (401, and
+ * 403: a revoked token or another device's credentials) stops syncing until the device has a valid
+ * token again; the records stay pending.
  */
 public class UploadException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -35,8 +36,9 @@ public class UploadException extends Exception {
         return retryable;
     }
 
+    /** The credentials were refused (401) or are not allowed (403): not the records' fault. */
     public boolean unauthorized() {
-        return status == 401;
+        return status == 401 || status == 403;
     }
 
     /** The server's Retry-After, or null. */

@@ -103,4 +103,16 @@ class LocalIngestServerIT {
         assertEquals("store_full", error.path("details").path("reason").asText());
         assertEquals(4, agent.pendingCount());
     }
+
+    @Test
+    void metricsShowRecordsByStatus() throws Exception {
+        assertEquals(201, post(GOOD).statusCode());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("edgesync_agent_records{status=\"pending\"} 1.0")
+                || r.body().contains("edgesync_agent_records{status=\"syncing\"} 1.0"), r.body());
+        assertTrue(r.body().contains("edgesync_agent_records_dropped 0.0"), r.body());
+        assertTrue(r.body().contains("edgesync_agent_sync_stopped 0.0"), r.body());
+    }
 }

@@ -15,7 +15,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * A small real HTTP server on 127.0.0.1 that answers {@code POST /api/v1/sync/telemetry} from a
  * script (status, Retry-After), then 200 accepting everything. Only for tests of the agent's
- * client behaviour on statuses the real gateway cannot be made to send on demand (429, 401, 400);
+ * client behaviour on statuses the real gateway cannot be made to send on demand (400, 401, 5xx);
  * every end-to-end test uses the real gateway.
  */
 final class ScriptedGateway implements AutoCloseable {
@@ -24,7 +24,7 @@ final class ScriptedGateway implements AutoCloseable {
     }
 
     /** A request as received. */
-    record Received(long atMillis, JsonNode body) {
+    record Received(long atMillis, String contentEncoding, JsonNode body) {
     }
 
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
@@ -35,7 +35,7 @@ final class ScriptedGateway implements AutoCloseable {
         app = Javalin.create(c -> c.showJavalinBanner = false);
         app.post("/api/v1/sync/telemetry", ctx -> {
             JsonNode body = Json.mapper().readTree(gunzip(ctx.bodyAsBytes()));
-            received.add(new Received(System.currentTimeMillis(), body));
+            received.add(new Received(System.currentTimeMillis(), ctx.header("Content-Encoding"), body));
             Answer a = script.poll();
             if (a == null) {
                 ctx.json(Map.of("batchId", body.path("batchId").asText(), "accepted", body.path("records").size(),

@@ -10,6 +10,7 @@ import io.edgesync.agent.AgentState;
 import io.edgesync.agent.EdgeAgent;
 import io.edgesync.agent.store.LocalStore;
 import io.edgesync.agent.store.StoreOptions;
+import io.edgesync.agent.store.SyncLog;
 import io.edgesync.agent.store.SyncLogEntry;
 import io.edgesync.testsupport.TempDirs;
 import java.net.http.HttpClient;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent's reaction to each class of upload answer, against {@link ScriptedGateway} (a real
- * HTTP server that answers as scripted; the real gateway has no switch for 429, 401 or 400).
+ * HTTP server that answers as scripted; the real gateway has no switch for 400, 401 or 5xx on demand).
+ * The same behaviours against the real gateway: AgentGatewayOutageIT (429, 413, per-record
+ * refusal) and AgentDispatcherIT (a revoked token).
  */
 class UploadClientBehaviourIT {
     Path dir;
@@ -42,7 +45,11 @@ class UploadClientBehaviourIT {
     }
 
     EdgeAgent agent(int attempts) {
-        AgentConfig config = new AgentConfig("dev-1", dir.resolve("agent.db"), gateway.url(), null, null, 1000,
+        return agent(attempts, 1000);
+    }
+
+    EdgeAgent agent(int attempts, int batchSize) {
+        AgentConfig config = new AgentConfig("dev-1", dir.resolve("agent.db"), gateway.url(), null, null, batchSize,
                 Duration.ofSeconds(1), Duration.ofSeconds(10),
                 new TelemetrySync.RetryPolicy(attempts, Duration.ofMillis(100), 2.0, Duration.ofSeconds(60)),
                 StoreOptions.defaults(), -1, null, Duration.ofSeconds(1), Duration.ofSeconds(30), "edge-agent");
@@ -86,7 +93,7 @@ class UploadClientBehaviourIT {
             assertEquals(1, gateway.received().size());
         }
         try (LocalStore store = LocalStore.open(dir.resolve("agent.db"), Clock.systemUTC())) {
-            SyncLogEntry log = store.recentSyncLog(1).get(0);
+            SyncLogEntry log = new SyncLog(store).recent(1).get(0);
             assertEquals("failed", log.status());
             assertEquals(10, log.rejected());
         }
@@ -137,6 +144,27 @@ class UploadClientBehaviourIT {
         }
         try (LocalStore store = LocalStore.open(dir.resolve("agent.db"), Clock.systemUTC())) {
             assertNotNull(store.state(AgentState.SYNC_STOPPED));
+        }
+    }
+
+    @Test
+    void pendingRecordsGoOldestFirstInGzipBatchesOfTheConfiguredSize() {
+        try (EdgeAgent agent = agent(5, 10)) {
+            List<String> written = new java.util.ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                written.add(agent.record("s1", "temperature", i, "C"));
+            }
+            assertTrue(agent.syncNow().ok());
+
+            List<String> sent = new java.util.ArrayList<>();
+            List<Integer> sizes = new java.util.ArrayList<>();
+            for (ScriptedGateway.Received r : gateway.received()) {
+                assertEquals("gzip", r.contentEncoding());
+                sizes.add(r.body().path("records").size());
+                r.body().path("records").forEach(rec -> sent.add(rec.path("id").asText()));
+            }
+            assertEquals(List.of(10, 10, 5), sizes);
+            assertEquals(written, sent);
         }
     }
 }

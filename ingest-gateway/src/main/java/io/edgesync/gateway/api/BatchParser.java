@@ -21,8 +21,29 @@ import java.util.Map;
 public final class BatchParser {
     private static final ObjectMapper MAPPER = Json.mapper();
 
-    /** A parsed body; deviceId and batchId are null for a bare array or when the envelope omits them. */
-    public record Batch(String deviceId, String batchId, List<JsonNode> records) {
+    /**
+     * A parsed body; deviceId and batchId are null for a bare array or when the envelope omits them.
+     * {@code json} is the body the records' offsets point into.
+     */
+    public record Batch(String deviceId, String batchId, List<RawRecord> records, byte[] json) {
+    }
+
+    /**
+     * One element of the records array and where its bytes are in the body: [start, end). A plain
+     * record object comes as {@code fast} fields (no tree); anything else as the parsed {@code tree}.
+     */
+    public record RawRecord(JsonNode tree, FastRecord fast, int start, int end) {
+        /** The element as a tree, parsed from its bytes if it was read on the fast path. */
+        public JsonNode node(byte[] body) {
+            if (tree != null) {
+                return tree;
+            }
+            try {
+                return MAPPER.readTree(body, start, end - start);
+            } catch (IOException e) {
+                throw new ApiException(ErrorCode.MALFORMED_BODY, "body is not valid JSON");
+            }
+        }
     }
 
     private final int maxRecords;
@@ -32,13 +53,14 @@ public final class BatchParser {
     }
 
     public Batch parse(byte[] json) {
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)) {
             JsonToken first = p.nextToken();
             Batch batch;
             if (first == JsonToken.START_ARRAY) {
-                batch = new Batch(null, null, records(p));
+                batch = new Batch(null, null, records(p), json);
             } else if (first == JsonToken.START_OBJECT) {
-                batch = envelope(p);
+                batch = envelope(p, json);
             } else {
                 throw shape(first == null ? "body is empty" : "body must be a JSON object or array");
             }
@@ -54,10 +76,10 @@ public final class BatchParser {
         }
     }
 
-    private Batch envelope(JsonParser p) throws IOException {
+    private Batch envelope(JsonParser p, byte[] json) throws IOException {
         String deviceId = null;
         String batchId = null;
-        List<JsonNode> records = null;
+        List<RawRecord> records = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -76,11 +98,11 @@ public final class BatchParser {
         if (records == null) {
             throw shape("the envelope has no records array");
         }
-        return new Batch(deviceId, batchId, records);
+        return new Batch(deviceId, batchId, records, json);
     }
 
-    private List<JsonNode> records(JsonParser p) throws IOException {
-        List<JsonNode> records = new ArrayList<>();
+    private List<RawRecord> records(JsonParser p) throws IOException {
+        List<RawRecord> records = new ArrayList<>();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (t == null) {
                 throw new ApiException(ErrorCode.MALFORMED_BODY, "body is not valid JSON: the records array is not closed");
@@ -89,7 +111,14 @@ public final class BatchParser {
                 throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "batch has more than " + maxRecords
                         + " records", Map.of("maxRecords", maxRecords), null);
             }
-            records.add(MAPPER.readTree(p));
+            int start = (int) p.currentTokenLocation().getByteOffset();
+            if (t == JsonToken.START_OBJECT) {
+                FastRecord fast = FastRecord.read(p, MAPPER);
+                records.add(new RawRecord(null, fast, start, (int) p.currentLocation().getByteOffset()));
+            } else {
+                JsonNode node = MAPPER.readTree(p);
+                records.add(new RawRecord(node, null, start, (int) p.currentLocation().getByteOffset()));
+            }
         }
         return records;
     }

@@ -12,6 +12,7 @@ import io.edgesync.shared.error.ErrorCode;
 import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.model.RecordValidator;
 import io.edgesync.shared.model.Rejection;
+import io.edgesync.shared.model.TelemetryRecord;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.security.cert.X509Certificate;
@@ -52,7 +53,7 @@ public final class TelemetryHandler implements Handler {
     private final DeviceAuthenticator authenticator;
     private final DeviceRateLimiter rateLimiter;
     private final TelemetryPublisher publisher;
-    private final BooleanSupplier kafkaReachable;
+    private final BooleanSupplier kafkaReady;
     private final RequestGate gate;
     private final Semaphore inFlight;
     private final Duration produceTimeout;
@@ -61,7 +62,7 @@ public final class TelemetryHandler implements Handler {
     private final Executor responder;
 
     public TelemetryHandler(UploadReader reader, BatchParser parser, DeviceAuthenticator authenticator,
-                            DeviceRateLimiter rateLimiter, TelemetryPublisher publisher, BooleanSupplier kafkaReachable,
+                            DeviceRateLimiter rateLimiter, TelemetryPublisher publisher, BooleanSupplier kafkaReady,
                             RequestGate gate, Semaphore inFlight, Duration produceTimeout, Clock clock, GatewayMetrics metrics,
                             Executor responder) {
         this.reader = Objects.requireNonNull(reader);
@@ -69,7 +70,7 @@ public final class TelemetryHandler implements Handler {
         this.authenticator = Objects.requireNonNull(authenticator);
         this.rateLimiter = Objects.requireNonNull(rateLimiter);
         this.publisher = Objects.requireNonNull(publisher);
-        this.kafkaReachable = Objects.requireNonNull(kafkaReachable);
+        this.kafkaReady = Objects.requireNonNull(kafkaReady);
         this.gate = Objects.requireNonNull(gate);
         this.inFlight = Objects.requireNonNull(inFlight);
         this.produceTimeout = Objects.requireNonNull(produceTimeout);
@@ -94,8 +95,8 @@ public final class TelemetryHandler implements Handler {
                 return;
             }
             int n = prepared.values().size();
-            if (!kafkaReachable.getAsBoolean()) {
-                throw unavailable(Pressure.KAFKA_UNAVAILABLE, "telemetry cannot be stored now: Kafka is unreachable");
+            if (!kafkaReady.getAsBoolean()) {
+                throw unavailable(Pressure.KAFKA_UNAVAILABLE, "telemetry cannot be stored now: Kafka is unreachable or the device registry is still loading");
             }
             if (!inFlight.tryAcquire(n)) {
                 throw unavailable(Pressure.IN_FLIGHT_FULL, "too many records waiting for Kafka; retry later");
@@ -135,9 +136,9 @@ public final class TelemetryHandler implements Handler {
         reader.checkContentType(ctx.contentType());
         X509Certificate[] chain = ctx.req().getAttribute(CERTIFICATE_ATTRIBUTE) instanceof X509Certificate[] c ? c : null;
         String authenticated = authenticator.authenticate(new Credentials(ctx.header("Authorization"), chain));
-        byte[] json = reader.decode(ctx.header("Content-Encoding"), ctx.bodyAsBytes());
+        byte[] json = reader.decode(ctx.header("Content-Encoding"), readBody(ctx));
         BatchParser.Batch batch = parser.parse(json);
-        List<JsonNode> records = batch.records();
+        List<BatchParser.RawRecord> records = batch.records();
         String deviceId = authenticated != null ? authenticated : claimedDevice(batch);
         if (batch.deviceId() != null && !batch.deviceId().equals(deviceId)) {
             throw new ApiException(ErrorCode.FORBIDDEN, "the envelope names device " + batch.deviceId()
@@ -152,12 +153,21 @@ public final class TelemetryHandler implements Handler {
         }
         String batchId = batch.batchId() != null ? batch.batchId() : UUID.randomUUID().toString();
         long receivedAt = clock.millis();
+        RecordEncoder.Receipt receipt = new RecordEncoder.Receipt(deviceId, receivedAt, batchId);
         List<byte[]> values = new ArrayList<>(records.size());
         List<Rejection> rejected = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
-            RecordValidator.Result r = RecordValidator.validate(i, records.get(i), deviceId);
+            BatchParser.RawRecord raw = records.get(i);
+            TelemetryRecord fast = raw.fast() == null ? null : raw.fast().accept(deviceId);
+            if (fast != null) {
+                values.add(receipt.value(new RecordEncoder.Source(batch.json(), raw.start(), raw.end(), true,
+                        raw.fast().deviceId() != null, raw.fast().versionPresent()), fast));
+                continue;
+            }
+            JsonNode node = raw.node(batch.json());
+            RecordValidator.Result r = RecordValidator.validate(i, node, deviceId);
             if (r.ok()) {
-                values.add(RecordEncoder.encode(r.record().withReceipt(receivedAt, batchId)));
+                values.add(receipt.value(RecordEncoder.Source.of(batch.json(), raw.start(), raw.end(), node), r.record()));
             } else {
                 rejected.add(r.rejection());
                 metrics.rejected(r.rejection().code());
@@ -166,12 +176,25 @@ public final class TelemetryHandler implements Handler {
         return new Prepared(deviceId, batchId, values, rejected);
     }
 
+    private byte[] readBody(Context ctx) {
+        try {
+            return reader.readBody(ctx.req().getInputStream(), ctx.req().getContentLengthLong());
+        } catch (java.io.IOException e) {
+            throw new ApiException(ErrorCode.MALFORMED_BODY, "the request body could not be read");
+        }
+    }
+
     /** With authentication off, the envelope's deviceId, or else the first record's. */
     private static String claimedDevice(BatchParser.Batch batch) {
         String claimed = batch.deviceId();
         if (claimed == null && !batch.records().isEmpty()) {
-            JsonNode first = batch.records().get(0).get("deviceId");
-            claimed = first != null && first.isTextual() ? first.asText() : null;
+            BatchParser.RawRecord first = batch.records().get(0);
+            if (first.fast() != null) {
+                claimed = first.fast().deviceId();
+            } else {
+                JsonNode named = first.node(batch.json()).get("deviceId");
+                claimed = named != null && named.isTextual() ? named.asText() : null;
+            }
         }
         if (claimed == null || claimed.isBlank()) {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "deviceId is required when authentication is off");

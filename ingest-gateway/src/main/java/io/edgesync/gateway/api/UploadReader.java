@@ -13,9 +13,30 @@ import java.util.zip.GZIPInputStream;
 /** Checks an upload's content type and decodes its body (optional gzip) with a decoded-size limit. */
 public final class UploadReader {
     private final int maxDecodedBytes;
+    private final int maxEncodedBytes;
 
     public UploadReader(int maxDecodedBytes) {
         this.maxDecodedBytes = maxDecodedBytes;
+        this.maxEncodedBytes = maxDecodedBytes + 64 * 1024; // room for gzip framing of an incompressible body
+    }
+
+    /**
+     * Reads the request body, never more than the limit, whether or not it declared its length
+     * (a chunked body has none): 413 past the limit.
+     */
+    public byte[] readBody(InputStream in, long declaredLength) {
+        if (declaredLength > maxEncodedBytes) {
+            throw tooLarge();
+        }
+        try {
+            byte[] body = in.readNBytes(maxEncodedBytes + 1);
+            if (body.length > maxEncodedBytes) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw new ApiException(ErrorCode.MALFORMED_BODY, "the request body could not be read");
+        }
     }
 
     /** 415 unless the content type is JSON. */

@@ -5,13 +5,17 @@ import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.config.ConfigException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 /** Builds the authenticator {@code gateway.auth-mode} names, with what it needs running. */
 public final class Authenticators {
     private static final int TOKEN_CACHE_SIZE = 10_000;
 
-    /** An authenticator and what to close with it (the registry reader), possibly nothing. */
-    public record Chosen(DeviceAuthenticator authenticator, AutoCloseable resources) {
+    /**
+     * An authenticator, whether it is ready (the registry has been read), and what to close with it
+     * (the registry reader), possibly nothing.
+     */
+    public record Chosen(DeviceAuthenticator authenticator, BooleanSupplier ready, AutoCloseable resources) {
     }
 
     private Authenticators() {
@@ -19,7 +23,7 @@ public final class Authenticators {
 
     public static Chosen from(GatewayConfig config, Clock clock) {
         return switch (config.authMode()) {
-            case NONE -> new Chosen(new TrustingAuthenticator(), () -> { });
+            case NONE -> new Chosen(new TrustingAuthenticator(), () -> true, () -> { });
             case JWT -> jwt(config, clock);
             case MTLS -> {
                 if (!config.tls().enabled() || !config.tls().mutual()) {
@@ -27,7 +31,7 @@ public final class Authenticators {
                             + GatewayConfig.TRUSTSTORE.key());
                 }
                 DeviceRegistryCache registry = DeviceRegistryCache.start(config.kafkaBootstrap());
-                yield new Chosen(new ClientCertificateAuthenticator(registry::entry), registry);
+                yield new Chosen(new ClientCertificateAuthenticator(registry::entry), registry::loaded, registry);
             }
         };
     }
@@ -45,6 +49,7 @@ public final class Authenticators {
             throw new ConfigException("invalid key " + GatewayConfig.JWT_PUBLIC_KEY_FILE.key() + ": " + e.getMessage());
         }
         DeviceRegistryCache registry = DeviceRegistryCache.start(config.kafkaBootstrap());
-        return new Chosen(new JwtDeviceAuthenticator(verifier, registry::entry, clock, TOKEN_CACHE_SIZE), registry);
+        return new Chosen(new JwtDeviceAuthenticator(verifier, registry::entry, clock, TOKEN_CACHE_SIZE),
+                registry::loaded, registry);
     }
 }

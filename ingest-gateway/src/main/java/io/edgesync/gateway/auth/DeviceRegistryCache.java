@@ -35,6 +35,7 @@ public final class DeviceRegistryCache implements AutoCloseable {
     private final Map<String, RegistryEntry> entries = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean loaded = new AtomicBoolean(false);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
 
@@ -56,6 +57,11 @@ public final class DeviceRegistryCache implements AutoCloseable {
         return cache;
     }
 
+    /** True once everything the topic held at start has been read: until then a revocation may be unseen. */
+    public boolean loaded() {
+        return loaded.get();
+    }
+
     /** The latest entry of a device, if the dispatcher wrote one. */
     public Optional<RegistryEntry> entry(String deviceId) {
         return Optional.ofNullable(entries.get(deviceId));
@@ -69,9 +75,15 @@ public final class DeviceRegistryCache implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> endAtStart = running.get() ? consumer.endOffsets(partitions) : Map.of();
             while (running.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
                     apply(r.key(), r.value());
+                }
+                if (!loaded.get() && endAtStart.entrySet().stream()
+                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    loaded.set(true);
+                    LOG.info("event=registry_loaded devices={}", entries.size());
                 }
             }
         } catch (WakeupException e) {

@@ -24,7 +24,6 @@ import org.apache.kafka.common.errors.UnknownProducerIdException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +40,8 @@ public final class TelemetryPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryPublisher.class);
 
-    private final Supplier<Producer<String, byte[]>> factory;
-    private final AtomicReference<Producer<String, byte[]>> producer;
+    private final Supplier<Producer<byte[], byte[]>> factory;
+    private final AtomicReference<Producer<byte[], byte[]>> producer;
     private volatile boolean closed;
 
     /**
@@ -50,7 +49,7 @@ public final class TelemetryPublisher implements AutoCloseable {
      *                sequence state is lost (e.g. the broker restarted while batches expired), which
      *                a fresh producer id clears at once
      */
-    public TelemetryPublisher(Supplier<Producer<String, byte[]>> factory) {
+    public TelemetryPublisher(Supplier<Producer<byte[], byte[]>> factory) {
         this.factory = factory;
         this.producer = new AtomicReference<>(factory.get());
     }
@@ -72,7 +71,7 @@ public final class TelemetryPublisher implements AutoCloseable {
                 Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeoutMs, 5_000)),
                 Map.entry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1_000, timeoutMs - 5)),
                 Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(1_010, timeoutMs)),
-                Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class),
+                Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class),
                 Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
         return new TelemetryPublisher(() -> new KafkaProducer<>(config));
     }
@@ -84,7 +83,8 @@ public final class TelemetryPublisher implements AutoCloseable {
      * producer closed) fails the future too; it never throws.
      */
     public CompletableFuture<Void> publish(String deviceId, List<byte[]> values) {
-        Producer<String, byte[]> current = producer.get();
+        Producer<byte[], byte[]> current = producer.get();
+        byte[] key = deviceId.getBytes(StandardCharsets.UTF_8); // the key serializer's bytes, made once per batch
         BatchAck ack = new BatchAck(values.size());
         ack.whenComplete((ok, error) -> {
             if (error != null && sequenceStateLost(error)) {
@@ -93,7 +93,7 @@ public final class TelemetryPublisher implements AutoCloseable {
         });
         try {
             for (byte[] value : values) {
-                current.send(new ProducerRecord<>(Topics.TELEMETRY_RAW.name(), null, deviceId, value, List.of(HEADERS)),
+                current.send(new ProducerRecord<>(Topics.TELEMETRY_RAW.name(), null, key, value, List.of(HEADERS)),
                         ack);
             }
         } catch (RuntimeException e) {
@@ -110,11 +110,11 @@ public final class TelemetryPublisher implements AutoCloseable {
                 || error instanceof IllegalStateException;
     }
 
-    private void replace(Producer<String, byte[]> broken, Throwable error) {
+    private void replace(Producer<byte[], byte[]> broken, Throwable error) {
         if (closed) {
             return;
         }
-        Producer<String, byte[]> fresh = factory.get();
+        Producer<byte[], byte[]> fresh = factory.get();
         if (producer.compareAndSet(broken, fresh)) {
             LOG.warn("event=producer_replaced reason={}", error.getClass().getSimpleName());
             Thread closer = new Thread(() -> broken.close(Duration.ZERO), "gateway-producer-close");

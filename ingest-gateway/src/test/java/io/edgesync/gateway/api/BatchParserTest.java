@@ -26,7 +26,20 @@ class BatchParserTest {
                 + " \"deviceId\": \"d1\"}");
         assertEquals("d1", batch.deviceId());
         assertEquals("b1", batch.batchId());
-        assertEquals("a", batch.records().get(0).path("id").asText());
+        assertEquals("a", batch.records().get(0).node(batch.json()).path("id").asText());
+    }
+
+    @Test
+    void recordOffsetsSpanEachRecordsBytes() {
+        String json = "{\"records\": [ {\"id\": \"a\", \"m\": {\"k\": \"}\"}} ,{\"id\":\"é\"}]}";
+        BatchParser.Batch batch = parse(json);
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        BatchParser.RawRecord first = batch.records().get(0);
+        BatchParser.RawRecord second = batch.records().get(1);
+        assertEquals("{\"id\": \"a\", \"m\": {\"k\": \"}\"}}",
+                new String(bytes, first.start(), first.end() - first.start(), StandardCharsets.UTF_8));
+        assertEquals("{\"id\":\"é\"}", new String(bytes, second.start(), second.end() - second.start(),
+                StandardCharsets.UTF_8));
     }
 
     @Test
@@ -39,7 +52,8 @@ class BatchParserTest {
     @Test
     void brokenOrWronglyShapedBodiesAreMalformed() {
         for (String bad : new String[] {"", "{", "[{\"id\": 1}", "{\"records\": 1}", "{\"deviceId\": \"d\"}", "\"x\"",
-            "[] []", "{\"deviceId\": 5, \"records\": []}"}) {
+            "[] []", "{\"deviceId\": 5, \"records\": []}", "[{\"id\": \"a\", \"id\": \"b\"}]",
+            "{\"deviceId\": \"a\", \"deviceId\": \"b\", \"records\": []}"}) {
             assertEquals(ErrorCode.MALFORMED_BODY, failure(bad), bad);
         }
     }

@@ -1,0 +1,30 @@
+package io.edgesync.agent;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+
+/**
+ * The agent's meters, read from the store when scraped: records by sync status (a bounded tag),
+ * unsynced records dropped under drop-oldest, and whether uploads are stopped by a 401/403.
+ */
+public final class AgentMetrics {
+    public static final String RECORDS = "edgesync.agent.records";
+    public static final String DROPPED = "edgesync.agent.records.dropped";
+    public static final String SYNC_STOPPED = "edgesync.agent.sync.stopped";
+    private static final List<String> STATUSES = List.of("pending", "syncing", "synced", "failed");
+
+    private AgentMetrics() {
+    }
+
+    public static void bind(MeterRegistry registry, EdgeAgent agent) {
+        for (String status : STATUSES) {
+            Gauge.builder(RECORDS, agent, a -> a.store().count(status)).tag("status", status)
+                    .description("Records in the local store by sync status").register(registry);
+        }
+        Gauge.builder(DROPPED, agent, a -> a.store().droppedRecords())
+                .description("Unsynced records dropped because the store was full (drop-oldest)").register(registry);
+        Gauge.builder(SYNC_STOPPED, agent, a -> a.syncStopped() ? 1 : 0)
+                .description("1 while uploads are stopped by a refused device token").register(registry);
+    }
+}
