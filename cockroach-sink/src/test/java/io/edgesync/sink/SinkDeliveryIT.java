@@ -149,8 +149,10 @@ class SinkDeliveryIT {
         // WHEN they are consumed
         try (KafkaProducer<byte[], byte[]> p = Fixtures.producer(KAFKA.bootstrapServers())) {
             records.forEach(r -> Fixtures.send(p, Topics.TELEMETRY_CLEAN.name(), "dlq-1", r));
-            p.send(new ProducerRecord<>(Topics.TELEMETRY_CLEAN.name(), "dlq-1".getBytes(StandardCharsets.UTF_8),
-                    "{not json".getBytes(StandardCharsets.UTF_8)));
+            ProducerRecord<byte[], byte[]> notJson = new ProducerRecord<>(Topics.TELEMETRY_CLEAN.name(),
+                    "dlq-1".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8));
+            notJson.headers().add("trace-id", "t-42".getBytes(StandardCharsets.UTF_8));
+            p.send(notJson);
             p.flush();
         }
 
@@ -169,7 +171,8 @@ class SinkDeliveryIT {
         assertEquals(Topics.TELEMETRY_CLEAN.name(), header(rejected, DeadLetters.HEADER_SOURCE_TOPIC));
         assertTrue(new String(rejected.value(), StandardCharsets.UTF_8).contains("\"id\":\"bad\""));
         assertTrue(dlq.stream().anyMatch(r -> "undecodable".equals(header(r, DeadLetters.HEADER_REASON))
-                && new String(r.value(), StandardCharsets.UTF_8).equals("{not json")));
+                && new String(r.value(), StandardCharsets.UTF_8).equals("{not json")
+                && "t-42".equals(header(r, "trace-id"))), "undecodable record with its own headers");
         assertEquals(0L, count(PG.dataSource(),
                 "SELECT count(*) FROM telemetry_data WHERE device_id = 'dlq-1' AND id = 'bad'"));
     }

@@ -28,7 +28,7 @@ public final class RecordDecoder {
     }
 
     public Decoded decode(ConsumerRecord<byte[], byte[]> r) {
-        Origin origin = new Origin(r.topic(), r.partition(), r.offset(), r.key(), r.value());
+        Origin origin = new Origin(r.topic(), r.partition(), r.offset(), r.key(), r.value(), r.headers().toArray());
         if (r.value() == null) {
             return new Decoded(null, null);
         }

@@ -18,8 +18,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends records the sink cannot store to {@code telemetry.dlq}: key and value exactly as consumed,
- * the reason in headers. {@link #send} returns only once the broker has the record (acks=all), so
+ * Sends records the sink cannot store to {@code telemetry.dlq}: key, value and headers exactly as
+ * consumed, then the reason in {@code dlq.*} headers. {@link #send} returns only once the broker has the record (acks=all), so
  * the source offset may then be committed.
  */
 public final class DeadLetters implements AutoCloseable {
@@ -89,7 +89,7 @@ public final class DeadLetters implements AutoCloseable {
     }
 
     static ProducerRecord<byte[], byte[]> record(Letter l) {
-        RecordHeaders headers = new RecordHeaders();
+        RecordHeaders headers = new RecordHeaders(l.origin().headers());
         headers.add(HEADER_REASON, utf8(l.reason().code()));
         if (l.sqlState() != null) {
             headers.add(HEADER_SQLSTATE, utf8(l.sqlState()));
