@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class IngestGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestGateway.class);
     private static final String TELEMETRY_PATH = "/api/v1/sync/telemetry";
+    private static final Duration AUTH_READY_WAIT = Duration.ofSeconds(30);
 
     private final GatewayConfig config;
     private final Javalin app;
@@ -71,10 +72,32 @@ public final class IngestGateway implements AutoCloseable {
     public static IngestGateway start(GatewayConfig config) {
         Authenticators.Chosen auth = Authenticators.from(config, Clock.systemUTC());
         try {
-            return start(config, auth.authenticator(), auth.ready(), auth.resources());
+            IngestGateway gateway = start(config, auth.authenticator(), auth.ready(), auth.resources());
+            awaitAuthReady(auth.ready());
+            return gateway;
         } catch (RuntimeException e) {
             closeQuietly(auth.resources());
             throw e;
+        }
+    }
+
+    /**
+     * Returns once the device registry has been read (normally well under a second), so the first
+     * upload is not refused 503 for it; if Kafka is away, returns after the wait and stays not ready.
+     */
+    private static void awaitAuthReady(BooleanSupplier authReady) {
+        long deadline = System.nanoTime() + AUTH_READY_WAIT.toNanos();
+        while (!authReady.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn("event=registry_not_loaded waited_ms={}", AUTH_READY_WAIT.toMillis());
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
