@@ -84,8 +84,9 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
                 }
                 if (lingered()) {
                     handOver();
-                } else if (inFlight != null && inFlight.isDone()) {
-                    settle(false);
+                } else if (inFlight != null && inFlight.isDone() && !settle(false)) {
+                    // the write failed: retry here, paused and backing off, until it commits
+                    flushUntilDone();
                 }
             }
         } catch (WakeupException e) {

@@ -8,11 +8,16 @@ import io.edgesync.shared.model.RecordOrdering;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +70,15 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
         }
         Decision decision = Decision.decide(current, incoming.version(), incoming.timestamp(), hash);
         if (decision.duplicate()) {
-            identities.put(identity, current.touched(in.timestamp()));
+            IdentityState touched = current.touched(in.timestamp());
+            if (touched != current) {
+                identities.put(identity, touched);
+            }
             stats.record(incoming, 0, 1, 0);
             return;
         }
-        long conflicts = decision.conflictType() == null ? 0 : 1;
+        // everything that can fail comes before the first write, so a failed record changes nothing
+        ConflictRecord conflict = decision.conflictType() == null ? null : conflict(incoming, current, decision);
         if (decision.incomingWins()) {
             byte[] json = Json.toBytes(incoming);
             identities.put(identity, current == null ? IdentityState.first(incoming, hash, json, in.timestamp())
@@ -79,19 +88,22 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
         } else {
             identities.put(identity, current.withLoser(hash, in.timestamp()));
         }
-        if (conflicts > 0) {
-            TelemetryRecord winner = current.winner();
-            ConflictRecord conflict = new ConflictRecord(incoming.id(), incoming.deviceId(), decision.conflictType(),
-                    incoming, winner, decision.incomingWins() ? incoming : winner, ConflictRecord.LAST_WRITE_WINS,
-                    decision.decidedBy(), context.currentSystemTimeMs());
+        if (conflict != null) {
             context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.Conflict(conflict),
                     in.timestamp(), in.headers()));
         }
-        stats.record(incoming, decision.incomingWins() ? 1 : 0, 0, conflicts);
+        stats.record(incoming, decision.incomingWins() ? 1 : 0, 0, conflict == null ? 0 : 1);
+    }
+
+    private ConflictRecord conflict(TelemetryRecord incoming, IdentityState current, Decision decision) {
+        TelemetryRecord winner = current.winner();
+        return new ConflictRecord(incoming.id(), incoming.deviceId(), decision.conflictType(), incoming, winner,
+                decision.incomingWins() ? incoming : winner, ConflictRecord.LAST_WRITE_WINS, decision.decidedBy(),
+                context.currentSystemTimeMs());
     }
 
     private void deadLetter(Record<byte[], byte[]> in, String reason, String message) {
-        var source = context.recordMetadata().orElse(null);
+        RecordMetadata source = context.recordMetadata().orElse(null);
         LOG.warn("event=record_dead_lettered reason={} partition={} offset={}", reason,
                 source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
         context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.DeadLetter(in.value()),
@@ -104,10 +116,10 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
     }
 
     private void purgeExpired(long streamTime) {
-        java.util.List<String> expired = new java.util.ArrayList<>();
-        try (var all = identities.all()) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, IdentityState> all = identities.all()) {
             while (all.hasNext()) {
-                var e = all.next();
+                KeyValue<String, IdentityState> e = all.next();
                 if (e.value.expired(streamTime, retentionMs)) {
                     expired.add(e.key);
                 }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.processor.state.IdentityState;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.kafka.Topics;
+import io.edgesync.shared.model.RecordOrdering;
 import io.edgesync.shared.model.RecordValidator;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +80,27 @@ class DeadLetterTopologyTest {
         Headers h = t.dlq.readRecord().headers();
         assertEquals(Topics.CONTENT_TYPE_JSON, header(h, Topics.HEADER_CONTENT_TYPE));
         assertEquals(RawRecords.NOT_JSON, header(h, DeadLetters.REASON));
+    }
+
+    @Test
+    void unexpectedErrorInProcessingGoesToDlqAndProcessingContinues() {
+        TelemetryRecord v2 = reading("dev-1", "r-1", 2, 1_000, 2.0);
+        TelemetryRecord v1 = reading("dev-1", "r-1", 1, 1_000, 1.0);
+        // GIVEN a stored winner whose JSON cannot be read back (a bug, or a damaged store)
+        t.identities().put(v2.identity(), new IdentityState(2, 1_000, RecordOrdering.payloadHash(v2), TopologyFixture.START.toEpochMilli(),
+                new long[0], bytes("{damaged")));
+
+        // WHEN a stale version needs that winner for its conflict record, then a good record follows
+        t.send(v1);
+        TelemetryRecord next = reading("dev-1", "r-2", 1, 2_000, 3.0);
+        t.send(next);
+
+        // THEN Kafka Streams' handler dead-letters the record with its error headers, and goes on
+        TestRecord<byte[], byte[]> dead = t.dlq.readRecord();
+        assertArrayEquals(Json.toBytes(v1), dead.value());
+        assertTrue(dead.headers().lastHeader("__streams.errors.exception") != null, "error headers");
+        assertEquals(List.of(next), t.clean.readValuesToList());
+        assertEquals(0, t.identities().get(v2.identity()).seenHashes().length, "the failed record changed the state");
     }
 
     private static String header(Headers headers, String name) {

@@ -1,0 +1,54 @@
+package io.edgesync.dispatcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgesync.testsupport.Await;
+import io.edgesync.testsupport.KafkaExtension;
+import io.edgesync.testsupport.PostgresServer;
+import io.edgesync.testsupport.TempDirs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** With the database down every endpoint answers 503 with Retry-After (never 500), and recovers after. */
+class DatabaseOutageIT {
+    @RegisterExtension
+    static final KafkaExtension KAFKA = new KafkaExtension(1);
+
+    @Test
+    void databaseDownIsA503AndServiceResumesWhenItIsBack() {
+        Path dir = TempDirs.create("pg-outage-");
+        // a persistent server: its data survives the stop and start below
+        try (PostgresServer pg = PostgresServer.start(dir.resolve("data"),
+                Path.of(System.getProperty("java.io.tmpdir"), "pg-binaries"), 0, true);
+             Harness h = new Harness(KAFKA.bootstrapServers(), pg.jdbcUrl(), Map.of())) {
+            String token = h.register("outage-1");
+            String command = h.api.post("/api/v1/devices/outage-1/commands", h.operator(),
+                    "{\"commandType\":\"reboot\"}").text("commandId");
+            // GIVEN the database stops
+            pg.stop();
+            try {
+                // WHEN operators and devices call
+                Api.Response list = h.api.get("/api/v1/devices", h.operator());
+                Api.Response poll = h.api.get("/api/v1/sync/commands/outage-1", token);
+                // THEN both get a retryable 503, not a 500
+                assertEquals(503, list.status(), list.raw());
+                assertEquals("unavailable", list.errorCode());
+                assertTrue(list.body().path("error").path("retryable").asBoolean());
+                assertEquals(503, poll.status(), poll.raw());
+            } finally {
+                pg.start();
+            }
+            // AND once it is back the command queued before the outage is delivered
+            Api.Response after = Await.until(Duration.ofSeconds(60),
+                    () -> h.api.get("/api/v1/sync/commands/outage-1", token), r -> r.status() == 200,
+                    "a poll answered after the restart");
+            assertEquals(command, after.body().path("commands").get(0).path("commandId").asText());
+        } finally {
+            TempDirs.deleteRecursively(dir);
+        }
+    }
+}
