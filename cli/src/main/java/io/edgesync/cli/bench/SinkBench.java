@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,10 +43,20 @@ import picocli.CommandLine.Option;
 @Command(name = "sink", mixinStandardHelpOptions = true,
         description = "Sink rows/s from telemetry.clean next to plain COPY and plain batched upserts.")
 public final class SinkBench implements Callable<Integer> {
+    private static final String COPY = "plain COPY, one stream";
+    private static final String UPSERT = "plain batched upsert (rewritten, 1 tx/batch)";
+    private static final String UNNEST = "unnest upsert, the sink's SQL, no Kafka";
+    private static final String MERGE = "COPY to staging + merge (1 tx/batch)";
+    private static final String READ = "consume + decode only, no database";
+    private static final String SINK = "sink, start to last commit";
+    private static final String SINK_STEADY = "sink, first to last commit";
+
     @Option(names = "--records", defaultValue = "200000", description = "Records preloaded (default ${DEFAULT-VALUE}).")
     int records;
     @Option(names = "--devices", defaultValue = "200", description = "Distinct devices (default ${DEFAULT-VALUE}).")
     int devices;
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds; medians are reported (default ${DEFAULT-VALUE}).")
+    int rounds;
     @Option(names = "--batch-rows", defaultValue = "1000", description = "Rows per transaction (default ${DEFAULT-VALUE}).")
     int batchRows;
 
@@ -64,22 +75,55 @@ public final class SinkBench implements Callable<Integer> {
                     version(pg), Runtime.getRuntime().availableProcessors());
             line("preload telemetry.clean (producer)", records, System.nanoTime() - t);
 
-            double copy = measure(pg, "bench_copy", "plain COPY, one stream", ds -> SinkBaselines.plainCopy(ds, rows));
-            double upsert = measure(pg, "bench_upsert", "plain batched upsert (rewrite, " + batchRows + "/tx)",
-                    ds -> SinkBaselines.batchedUpsert(ds, rows, batchRows));
-            double unnest = measure(pg, "bench_unnest", "unnest upsert, the sink's SQL (" + batchRows + "/tx)",
-                    ds -> SinkBaselines.unnestUpsert(ds, rows, batchRows));
-            double merge = measure(pg, "bench_merge", "COPY to staging + merge (" + batchRows + "/tx)",
-                    ds -> SinkBaselines.copyThenMerge(ds, rows, batchRows));
-            consumeOnly(kafka.bootstrapServers());
-            double sink = sink(kafka.bootstrapServers(), pg);
-            System.out.printf("sink / plain batched upsert = %.2f, sink / plain COPY = %.2f, "
-                    + "unnest / batched upsert = %.2f, merge / batched upsert = %.2f%n",
-                    sink / upsert, sink / copy, unnest / upsert, merge / upsert);
+            Map<String, List<Double>> rates = new LinkedHashMap<>();
+            for (int round = 1; round <= rounds; round++) {
+                System.out.printf("round %d of %d%n", round, rounds);
+                String r = "_" + round;
+                if (round % 2 == 0) {
+                    sinkRound(rates, kafka.bootstrapServers(), pg, round); // alternate the order: load drifts
+                }
+                rates.computeIfAbsent(COPY, k -> new ArrayList<>()).add(measure(pg, "bench_copy" + r, COPY,
+                        ds -> SinkBaselines.plainCopy(ds, rows)));
+                rates.computeIfAbsent(UPSERT, k -> new ArrayList<>()).add(measure(pg, "bench_upsert" + r, UPSERT,
+                        ds -> SinkBaselines.batchedUpsert(ds, rows, batchRows)));
+                rates.computeIfAbsent(UNNEST, k -> new ArrayList<>()).add(measure(pg, "bench_unnest" + r, UNNEST,
+                        ds -> SinkBaselines.unnestUpsert(ds, rows, batchRows)));
+                rates.computeIfAbsent(MERGE, k -> new ArrayList<>()).add(measure(pg, "bench_merge" + r, MERGE,
+                        ds -> SinkBaselines.copyThenMerge(ds, rows, batchRows)));
+                if (round % 2 == 1) {
+                    sinkRound(rates, kafka.bootstrapServers(), pg, round);
+                }
+            }
+            System.out.printf("median of %d rounds (min-max), rows/s:%n", rounds);
+            rates.forEach((label, list) -> {
+                List<Double> sorted = list.stream().sorted().toList();
+                System.out.printf("  %-44s %,9.0f  (%,.0f-%,.0f)%n", label, median(sorted), sorted.get(0),
+                        sorted.get(sorted.size() - 1));
+            });
+            double upsert = median(rates.get(UPSERT));
+            System.out.printf("sink / plain batched upsert = %.2f (steady %.2f), sink / plain COPY = %.2f, "
+                    + "unnest / batched upsert = %.2f, COPY+merge / batched upsert = %.2f%n",
+                    median(rates.get(SINK)) / upsert, median(rates.get(SINK_STEADY)) / upsert,
+                    median(rates.get(SINK)) / median(rates.get(COPY)), median(rates.get(UNNEST)) / upsert,
+                    median(rates.get(MERGE)) / upsert);
             return 0;
         } finally {
             TempDirs.deleteRecursively(dir);
         }
+    }
+
+    private void sinkRound(Map<String, List<Double>> rates, String bootstrap, PostgresServer pg, int round)
+            throws SQLException {
+        rates.computeIfAbsent(READ, k -> new ArrayList<>()).add(consumeOnly(bootstrap, round));
+        double[] sink = sink(bootstrap, pg, round);
+        rates.computeIfAbsent(SINK, k -> new ArrayList<>()).add(sink[0]);
+        rates.computeIfAbsent(SINK_STEADY, k -> new ArrayList<>()).add(sink[1]);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     @FunctionalInterface
@@ -97,10 +141,12 @@ public final class SinkBench implements Callable<Integer> {
         }
     }
 
-    private double sink(String bootstrap, PostgresServer pg) throws SQLException {
-        try (HikariDataSource ds = database(pg, "bench_sink")) {
+    /** @return rows/s from the sink's start, and from its first to its last commit */
+    private double[] sink(String bootstrap, PostgresServer pg, int round) throws SQLException {
+        String db = "bench_sink_" + round;
+        try (HikariDataSource ds = database(pg, db)) {
             SinkConfig config = SinkConfig.from(ConfigSource.of(Map.of("kafka.bootstrap-servers", bootstrap,
-                    "database.jdbc-url", pg.jdbcUrl("bench_sink"), "sink.group-id", "bench-sink",
+                    "database.jdbc-url", pg.jdbcUrl(db), "sink.group-id", "bench-sink-" + round,
                     "sink.batch-rows", Integer.toString(batchRows))));
             long start = System.nanoTime();
             long first = 0;
@@ -116,21 +162,21 @@ public final class SinkBench implements Callable<Integer> {
                     LockSupport.parkNanos(2_000_000);
                 }
                 end = System.nanoTime();
-                line("sink, start to last commit", records, end - start);
-                double rate = line("sink, first to last commit", records - firstCount, end - first);
+                double total = line(SINK, records, end - start);
+                double steady = line(SINK_STEADY, records - firstCount, end - first);
                 System.out.printf("  (sink: %,d batches, %,d rows upserted)%n", sink.counters().batchesCommitted(),
                         sink.counters().rowsWritten());
                 check(ds, "sink");
-                return rate;
+                return new double[] {total, steady};
             }
         }
     }
 
     /** Reading and decoding telemetry.clean with no database: the Kafka side's own ceiling. */
-    private void consumeOnly(String bootstrap) {
+    private double consumeOnly(String bootstrap, int round) {
         var decoder = Topics.TELEMETRY_CLEAN.valueSerde().deserializer();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-read",
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-read-" + round,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchRows),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -143,7 +189,7 @@ public final class SinkBench implements Callable<Integer> {
                     n++;
                 }
             }
-            line("consume + decode only, no database", records, System.nanoTime() - t);
+            return line(READ, records, System.nanoTime() - t);
         }
     }
 
