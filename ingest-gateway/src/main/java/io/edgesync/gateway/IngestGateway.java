@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * flush the producer, close.
  */
 public final class IngestGateway implements AutoCloseable {
+    private static final Duration RESPONSE_WRITE_GRACE = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(IngestGateway.class);
     private static final String TELEMETRY_PATH = "/api/v1/sync/telemetry";
     private static final Duration AUTH_READY_WAIT = Duration.ofSeconds(30);
@@ -185,6 +186,9 @@ public final class IngestGateway implements AutoCloseable {
             if (!gate.closeAndDrain(config.drainTimeout())) {
                 LOG.warn("event=gateway_drain_timeout requests_left={}", gate.active());
             }
+            // a request leaves the gate just before Javalin writes its answer on the same thread;
+            // give those answers a moment to reach the wire before Jetty closes the connections
+            Thread.sleep(RESPONSE_WRITE_GRACE.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
