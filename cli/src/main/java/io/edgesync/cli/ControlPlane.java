@@ -75,6 +75,8 @@ public final class ControlPlane implements AutoCloseable {
                 Map.entry("database.jdbc-url", jdbcUrl),
                 Map.entry("gateway.port", Integer.toString(o.gatewayPort())),
                 Map.entry("dispatcher.port", Integer.toString(o.dispatcherPort())),
+                Map.entry("processor.port", "0"),
+                Map.entry("sink.port", "0"),
                 Map.entry("gateway.auth-mode", "jwt"),
                 Map.entry("gateway.jwt-public-key-file", credentials.publicKeyFile().toString()),
                 Map.entry("processor.state-dir", o.dataDir().resolve("streams").toString())));

@@ -58,6 +58,8 @@ class EndToEndIT {
                 "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
                 "database.jdbc-url", PG.jdbcUrl(),
                 "gateway.port", "0",
+                "processor.port", "0",
+                "sink.port", "0",
                 "processor.state-dir", dir.resolve("streams").toString()));
         gateway = IngestGateway.start(GatewayConfig.from(config), new TrustingAuthenticator());
         processor = StreamProcessor.start(ProcessorConfig.from(config));

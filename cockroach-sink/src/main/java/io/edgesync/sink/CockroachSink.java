@@ -3,14 +3,19 @@ package io.edgesync.sink;
 import com.zaxxer.hikari.HikariDataSource;
 import io.edgesync.shared.db.Database;
 import io.edgesync.shared.db.Transactions;
+import io.edgesync.shared.http.HttpServers;
 import io.edgesync.sink.consume.SinkCounters;
 import io.edgesync.sink.consume.SinkLoop;
 import io.edgesync.sink.dlq.DeadLetters;
+import io.edgesync.sink.ops.SinkMetrics;
 import io.edgesync.sink.retention.Dialect;
 import io.edgesync.sink.retention.Retention;
 import io.edgesync.sink.retry.Backoff;
 import io.edgesync.sink.store.BatchWriter;
 import io.edgesync.sink.store.BisectingWriter;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -19,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * The sink service: consumes {@code telemetry.clean}, {@code telemetry.conflicts} and
  * {@code device.sync-stats} (read_committed) and commits them to CockroachDB or PostgreSQL in
  * batches; Kafka offsets are committed only after the database commit. See docs/database.md.
+ * Serves {@code /health/live} (the consumer thread is alive), {@code /health/ready} (it is alive, not
+ * paused because of the database, not closing) and {@code /metrics} unless {@code sink.port} is -1.
  */
 public final class CockroachSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CockroachSink.class);
@@ -42,6 +50,9 @@ public final class CockroachSink implements AutoCloseable {
     private final Thread thread;
     private final Dialect dialect;
     private final ScheduledExecutorService retentionScheduler;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Javalin app;
 
     private CockroachSink(SinkConfig config, HikariDataSource dataSource, Dialect dialect, Retention retention,
                           boolean sweep) {
@@ -96,14 +107,54 @@ public final class CockroachSink implements AutoCloseable {
                     config.retentionBatchRows(), clock);
             boolean sweep = retention.install(dialect);
             CockroachSink sink = new CockroachSink(config, dataSource, dialect, retention, sweep);
+            SinkMetrics.bind(sink.counters, sink.metrics);
             sink.thread.start();
-            LOG.info("event=sink_started group_id={} dialect={} batch_rows={} linger_ms={}", config.groupId(),
-                    dialect, config.batchRows(), config.batchLinger().toMillis());
+            sink.startHttp(config);
+            LOG.info("event=sink_started group_id={} dialect={} batch_rows={} linger_ms={} port={}",
+                    config.groupId(), dialect, config.batchRows(), config.batchLinger().toMillis(), sink.port());
             return sink;
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             throw new IllegalStateException("cockroach-sink cannot start: " + e.getMessage(), e);
         }
+    }
+
+    private void startHttp(SinkConfig config) {
+        if (config.port() < 0) {
+            return;
+        }
+        Javalin server = HttpServers.create("cockroach-sink", metrics, this::live, this::ready, 64 * 1024);
+        try {
+            server.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            server.stop();
+            close();
+            throw e;
+        }
+        app = server;
+    }
+
+    /** The consumer thread is alive. */
+    public boolean live() {
+        return thread.isAlive();
+    }
+
+    /** The consumer thread is alive, not paused because of the database, and the sink is not closing. */
+    public boolean ready() {
+        return !closing.get() && thread.isAlive() && !counters.paused();
+    }
+
+    /** The HTTP port, or -1 when the server is off ({@code sink.port=-1}). */
+    public int port() {
+        return app == null ? -1 : app.port();
+    }
+
+    /** Base URL of the health and metrics endpoints; fails when the server is off. */
+    public String url() {
+        if (app == null) {
+            throw new IllegalStateException("the sink HTTP server is off (sink.port=-1)");
+        }
+        return "http://127.0.0.1:" + port();
     }
 
     public SinkCounters counters() {
@@ -122,6 +173,7 @@ public final class CockroachSink implements AutoCloseable {
     /** Flushes and commits what is written, then stops; anything unwritten is read again on restart. */
     @Override
     public void close() {
+        closing.set(true);
         loop.stop();
         try {
             thread.join(30_000);
@@ -133,6 +185,10 @@ public final class CockroachSink implements AutoCloseable {
         }
         deadLetters.close();
         dataSource.close();
+        if (app != null) {
+            app.stop();
+        }
+        metrics.close();
         LOG.info("event=sink_stopped");
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
 /** Typed configuration of the CockroachDB sink. */
 public record SinkConfig(String kafkaBootstrap, String jdbcUrl, String groupId, int batchRows, Duration batchLinger,
                          int poolSize, int txMaxAttempts, Duration reconnectBackoffMax, Duration retention,
-                         Duration retentionInterval, int retentionBatchRows, Duration sessionTimeout) {
+                         Duration retentionInterval, int retentionBatchRows, Duration sessionTimeout,
+                         String host, int port) {
 
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
@@ -41,14 +42,20 @@ public record SinkConfig(String kafkaBootstrap, String jdbcUrl, String groupId, 
             "Kafka consumer session timeout: how long a sink that died without leaving its group keeps its "
                     + "partitions before the others take them over (the broker allows 6s to 5m by default).");
 
+    public static final Setting<String> HOST = Setting.string("sink.host", "127.0.0.1",
+            "Address the health and metrics HTTP server binds to.");
+    public static final Setting<Integer> PORT = Setting.integer("sink.port", 7072, -1, 65535,
+            "HTTP port of /health/live, /health/ready and /metrics; 0 picks a free one, -1 turns the server off.");
+
     public static final List<Setting<?>> SETTINGS = List.of(KAFKA, JDBC_URL, GROUP_ID, BATCH_ROWS, BATCH_LINGER,
             POOL_SIZE, TX_MAX_ATTEMPTS, RECONNECT_BACKOFF_MAX, RETENTION, RETENTION_INTERVAL, RETENTION_BATCH_ROWS,
-            SESSION_TIMEOUT);
+            SESSION_TIMEOUT, HOST, PORT);
 
     public static SinkConfig from(ConfigSource source) {
         return new SinkConfig(source.get(KAFKA), source.get(JDBC_URL), source.get(GROUP_ID), source.get(BATCH_ROWS),
                 source.get(BATCH_LINGER), source.get(POOL_SIZE), source.get(TX_MAX_ATTEMPTS),
                 source.get(RECONNECT_BACKOFF_MAX), source.get(RETENTION), source.get(RETENTION_INTERVAL),
-                source.get(RETENTION_BATCH_ROWS), source.get(SESSION_TIMEOUT));
+                source.get(RETENTION_BATCH_ROWS), source.get(SESSION_TIMEOUT),
+                source.get(HOST), source.get(PORT));
     }
 }

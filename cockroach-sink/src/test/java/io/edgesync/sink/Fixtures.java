@@ -37,7 +37,8 @@ final class Fixtures {
         Map<String, String> values = new HashMap<>(Map.of(
                 "kafka.bootstrap-servers", bootstrap,
                 "database.jdbc-url", jdbcUrl,
-                "sink.group-id", group));
+                "sink.group-id", group,
+                "sink.port", "-1"));
         values.putAll(extra);
         return SinkConfig.from(ConfigSource.of(values));
     }

@@ -9,7 +9,8 @@ import java.util.List;
 /** Typed configuration of the stream processor. */
 public record ProcessorConfig(String kafkaBootstrap, String applicationId, String stateDir, int streamThreads,
                               Duration retention, Duration commitInterval, Duration purgeInterval,
-                              Duration statsInterval, Duration sessionTimeout, long cacheMaxBytes) {
+                              Duration statsInterval, Duration sessionTimeout, long cacheMaxBytes, String host,
+                              int port) {
 
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
@@ -34,9 +35,13 @@ public record ProcessorConfig(String kafkaBootstrap, String applicationId, Strin
                     + "partitions before they move to another instance (broker allows 6s to 300s by default).");
     public static final Setting<Long> CACHE_MAX_BYTES = Setting.longValue("processor.cache-max-bytes",
             10L * 1024 * 1024, 0, "Record cache in front of the state stores, in bytes, shared by all threads.");
+    public static final Setting<String> HOST = Setting.string("processor.host", "127.0.0.1",
+            "Address the health and metrics HTTP server binds to.");
+    public static final Setting<Integer> PORT = Setting.integer("processor.port", 7073, -1, 65535,
+            "HTTP port of /health/live, /health/ready and /metrics; 0 picks a free one, -1 turns the server off.");
 
     public static final List<Setting<?>> SETTINGS = List.of(KAFKA, APPLICATION_ID, STATE_DIR, THREADS, RETENTION,
-            COMMIT_INTERVAL, PURGE_INTERVAL, STATS_INTERVAL, SESSION_TIMEOUT, CACHE_MAX_BYTES);
+            COMMIT_INTERVAL, PURGE_INTERVAL, STATS_INTERVAL, SESSION_TIMEOUT, CACHE_MAX_BYTES, HOST, PORT);
 
     public ProcessorConfig {
         positive(RETENTION, retention);
@@ -54,6 +59,7 @@ public record ProcessorConfig(String kafkaBootstrap, String applicationId, Strin
     public static ProcessorConfig from(ConfigSource source) {
         return new ProcessorConfig(source.get(KAFKA), source.get(APPLICATION_ID), source.get(STATE_DIR),
                 source.get(THREADS), source.get(RETENTION), source.get(COMMIT_INTERVAL), source.get(PURGE_INTERVAL),
-                source.get(STATS_INTERVAL), source.get(SESSION_TIMEOUT), source.get(CACHE_MAX_BYTES));
+                source.get(STATS_INTERVAL), source.get(SESSION_TIMEOUT), source.get(CACHE_MAX_BYTES),
+                source.get(HOST), source.get(PORT));
     }
 }

@@ -1,7 +1,13 @@
 package io.edgesync.processor;
 
 import io.edgesync.processor.topology.TelemetryTopology;
+import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.kafka.Topics;
+import io.javalin.Javalin;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,16 +21,30 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The stream-processor service: runs {@link TelemetryTopology} with exactly-once processing. */
+/**
+ * The stream-processor service: runs {@link TelemetryTopology} with exactly-once processing, and serves
+ * {@code /health/live}, {@code /health/ready} and {@code /metrics} unless {@code processor.port} is -1.
+ * Live while Kafka Streams is created, running or rebalancing; ready only while it is RUNNING (during a
+ * rebalance or state restoration it is live but not ready).
+ */
 public final class StreamProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamProcessor.class);
 
     static final int PRODUCER_BATCH_BYTES = 128 * 1024;
+    /** 1 while Kafka Streams is RUNNING, else 0. */
+    public static final String RUNNING_GAUGE = "edgesync.processor.running";
 
     private final KafkaStreams streams;
+    private final PrometheusMeterRegistry metrics;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final Javalin app;
 
-    private StreamProcessor(KafkaStreams streams) {
+    private StreamProcessor(KafkaStreams streams, PrometheusMeterRegistry metrics, KafkaStreamsMetrics streamsMetrics,
+                            Javalin app) {
         this.streams = streams;
+        this.metrics = metrics;
+        this.streamsMetrics = streamsMetrics;
+        this.app = app;
     }
 
     public static StreamProcessor start(ProcessorConfig config) {
@@ -36,9 +56,49 @@ public final class StreamProcessor implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .REPLACE_THREAD;
         });
-        streams.start();
-        LOG.info("event=processor_started application_id={}", config.applicationId());
-        return new StreamProcessor(streams);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
+        Gauge.builder(RUNNING_GAUGE, streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
+                .description("1 while Kafka Streams is RUNNING, else 0").register(metrics);
+        Javalin app = null;
+        try {
+            if (config.port() >= 0) {
+                app = HttpServers.create("stream-processor", metrics, () -> live(streams.state()),
+                        () -> streams.state() == KafkaStreams.State.RUNNING, 64 * 1024);
+                app.start(config.host(), config.port());
+            }
+            streams.start();
+        } catch (RuntimeException e) {
+            if (app != null) {
+                app.stop();
+            }
+            streamsMetrics.close();
+            streams.close(Duration.ofSeconds(30));
+            metrics.close();
+            throw e;
+        }
+        StreamProcessor processor = new StreamProcessor(streams, metrics, streamsMetrics, app);
+        LOG.info("event=processor_started application_id={} port={}", config.applicationId(), processor.port());
+        return processor;
+    }
+
+    /** Created, running or rebalancing: not failed, not shutting down. */
+    static boolean live(KafkaStreams.State state) {
+        return state == KafkaStreams.State.CREATED || state.isRunningOrRebalancing();
+    }
+
+    /** The HTTP port, or -1 when the server is off ({@code processor.port=-1}). */
+    public int port() {
+        return app == null ? -1 : app.port();
+    }
+
+    /** Base URL of the health and metrics endpoints; fails when the server is off. */
+    public String url() {
+        if (app == null) {
+            throw new IllegalStateException("the processor HTTP server is off (processor.port=-1)");
+        }
+        return "http://127.0.0.1:" + port();
     }
 
     public static Properties properties(ProcessorConfig config) {
@@ -91,6 +151,11 @@ public final class StreamProcessor implements AutoCloseable {
         // leave the group so a restarted instance is assigned at once instead of after the session timeout
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        streamsMetrics.close();
+        if (app != null) {
+            app.stop();
+        }
+        metrics.close();
         LOG.info("event=processor_stopped");
     }
 }

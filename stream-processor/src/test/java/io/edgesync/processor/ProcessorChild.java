@@ -22,6 +22,7 @@ public final class ProcessorChild {
                 "processor.application-id", args[1],
                 "processor.state-dir", args[2],
                 "processor.session-timeout", "6s",
+                "processor.port", "-1",
                 "processor.stats-interval", "1s",
                 "processor.commit-interval", "100ms")));
         try (StreamProcessor processor = StreamProcessor.start(config)) {

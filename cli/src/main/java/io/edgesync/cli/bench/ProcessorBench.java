@@ -106,6 +106,7 @@ public final class ProcessorBench implements Callable<Integer> {
                 "processor.application-id", "bench-processor-" + run,
                 "processor.state-dir", dir.resolve("streams-" + run).toString(),
                 "processor.stream-threads", Integer.toString(threads),
+                "processor.port", "-1",
                 "processor.commit-interval", commitInterval,
                 "processor.cache-max-bytes", Long.toString(cacheMaxBytes))));
     }

@@ -147,7 +147,7 @@ public final class SinkBench implements Callable<Integer> {
         try (HikariDataSource ds = database(pg, db)) {
             SinkConfig config = SinkConfig.from(ConfigSource.of(Map.of("kafka.bootstrap-servers", bootstrap,
                     "database.jdbc-url", pg.jdbcUrl(db), "sink.group-id", "bench-sink-" + round,
-                    "sink.batch-rows", Integer.toString(batchRows))));
+                    "sink.batch-rows", Integer.toString(batchRows), "sink.port", "-1")));
             long start = System.nanoTime();
             long first = 0;
             long firstCount = 0;

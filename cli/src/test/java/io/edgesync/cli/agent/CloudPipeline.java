@@ -33,6 +33,8 @@ final class CloudPipeline implements AutoCloseable {
         settings.put("database.jdbc-url", jdbcUrl);
         settings.put("processor.state-dir", dir.resolve("streams").toString());
         settings.put("gateway.auth-mode", "none");
+        settings.put("processor.port", "-1");
+        settings.put("sink.port", "-1");
         this.db = db;
         processor = StreamProcessor.start(ProcessorConfig.from(ConfigSource.of(settings)));
         sink = CockroachSink.start(SinkConfig.from(ConfigSource.of(settings)));

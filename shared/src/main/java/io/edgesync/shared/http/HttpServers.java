@@ -31,9 +31,20 @@ public final class HttpServers {
         return create(service, metrics, ready, maxRequestBytes, config -> { });
     }
 
+    /** As above, with liveness that can fail: {@code /health/live} answers 503 while {@code live} is false. */
+    public static Javalin create(String service, PrometheusMeterRegistry metrics, BooleanSupplier live,
+                                 BooleanSupplier ready, long maxRequestBytes) {
+        return create(service, metrics, live, ready, maxRequestBytes, config -> { });
+    }
+
     /** As above, then {@code customize} may add to the server configuration (connectors, thread pool). */
     public static Javalin create(String service, PrometheusMeterRegistry metrics, BooleanSupplier ready,
                                  long maxRequestBytes, Consumer<JavalinConfig> customize) {
+        return create(service, metrics, () -> true, ready, maxRequestBytes, customize);
+    }
+
+    private static Javalin create(String service, PrometheusMeterRegistry metrics, BooleanSupplier live,
+                                  BooleanSupplier ready, long maxRequestBytes, Consumer<JavalinConfig> customize) {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = maxRequestBytes;
@@ -41,15 +52,16 @@ public final class HttpServers {
             config.useVirtualThreads = false;
             customize.accept(config);
         });
-        app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP", "service", service)));
-        app.get("/health/ready", ctx -> {
-            boolean up = ready.getAsBoolean();
-            ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "service", service));
-        });
+        app.get("/health/live", ctx -> health(ctx, service, live.getAsBoolean()));
+        app.get("/health/ready", ctx -> health(ctx, service, ready.getAsBoolean()));
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(metrics.scrape()));
         installErrors(app, service);
         return app;
+    }
+
+    private static void health(Context ctx, String service, boolean up) {
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "service", service));
     }
 
     /** Maps every failure to {@link ApiError}; only a defect in our code answers 500. */
