@@ -89,7 +89,8 @@ public final class CommandDispatcher implements AutoCloseable {
         resources.push(timer::shutdownNow);
 
         DeviceStore store = new DeviceStore(tx);
-        DeviceService devices = new DeviceService(store, new Tokens.Issuer(key, clock), events, clock,
+        Tokens.Verifier verifier = new Tokens.Verifier(key.toPublicJWK(), clock);
+        DeviceService devices = new DeviceService(store, new Tokens.Issuer(key, clock), verifier, events, clock,
                 config.deviceTokenTtl(), config.offlineAfter());
         AtomicReference<LongPoll> poll = new AtomicReference<>();
         CommandService commands = new CommandService(tx, events, id -> poll.get().signal(id), clock,
@@ -97,7 +98,7 @@ public final class CommandDispatcher implements AutoCloseable {
                         config.visibilityTimeout(), config.maxCommandsPerPoll()));
         LongPoll longPoll = new LongPoll(commands::deliver, workers, timer, config.longPollRecheck());
         poll.set(longPoll);
-        Authenticator auth = new Authenticator(new Tokens.Verifier(key.toPublicJWK(), clock), store,
+        Authenticator auth = new Authenticator(verifier, store,
                 config.enrollmentKey(), config.operatorToken());
 
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

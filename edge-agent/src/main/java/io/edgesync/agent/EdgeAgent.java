@@ -233,6 +233,8 @@ public final class EdgeAgent implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 LOG.error("event=reenrol_failed device={} reason=\"{}\"", config.deviceId(), e.getMessage());
+                store.putState(AgentState.SYNC_STOPPED, reason + "; re-enrolment refused: " + e.getMessage());
+                return;
             }
         }
         store.putState(AgentState.SYNC_STOPPED, reason);

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the device with a fleet enrollment key ({@code POST /api/v1/devices/register}) and
  * keeps the device id and token it got in {@code agent_state}; a successful enrolment also lifts
- * a stop caused by a 401.
+ * a stop caused by a 401. Re-enrolling an existing device sends its stored token as
+ * {@code previousToken}: the dispatcher then issues a new token if that was the device's current
+ * one (expired is fine) and answers 403 if the device was revoked.
  */
 public final class Enroller {
     private static final Logger LOG = LoggerFactory.getLogger(Enroller.class);
@@ -34,6 +36,11 @@ public final class Enroller {
         String id = deviceId != null ? deviceId : store.state(AgentState.DEVICE_ID);
         if (id != null) {
             body.put("deviceId", id);
+            String previous = store.state(AgentState.DEVICE_TOKEN);
+            if (previous != null && id.equals(store.state(AgentState.DEVICE_ID))) {
+                // proves this device held the id: an expired token re-enrols, a revoked one is a 403
+                body.put("previousToken", previous);
+            }
         }
         body.put("name", id != null ? id : "edge-agent");
         body.put("deviceType", deviceType);

@@ -9,18 +9,28 @@ import io.edgesync.agent.EdgeAgent;
 import io.edgesync.agent.store.StoreOptions;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.cli.ControlPlane;
+import io.edgesync.dispatcher.CommandDispatcher;
+import io.edgesync.dispatcher.DispatcherConfig;
 import io.edgesync.gateway.IngestGateway;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.json.Json;
+import io.edgesync.shared.kafka.Topics;
 import io.edgesync.testsupport.Await;
+import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.TempDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent against the real dispatcher (and the rest of the control plane): enrolment, commands
- * created by an operator and executed by the agent, config changes applied and reported.
+ * created by an operator and executed by the agent, config changes applied and reported, re-enrolment
+ * after an expired token, none after a revoked one.
  */
 class AgentDispatcherIT {
     static Path dir;
@@ -169,6 +180,57 @@ class AgentDispatcherIT {
             assertEquals(0, revoked.failedCount(), "records are never failed for the device's credentials");
             assertTrue(revoked.pendingCount() >= 1);
             assertTrue(revoked.status().syncStopped() != null);
+            // a revoked device cannot re-enrol itself with the enrollment key: the dispatcher's 403 is reported
+            assertTrue(revoked.status().syncStopped().contains("an operator must issue a new token"),
+                    revoked.status().syncStopped());
+        }
+    }
+
+    @Test
+    void anExpiredTokenIsRefusedByTheGatewayAndTheAgentReenrolsByItselfAndKeepsSyncing() throws Exception {
+        // GIVEN a dispatcher (same key, database and Kafka as the plane) issuing device tokens valid for 3 s,
+        // the plane's gateway verifying them, and an agent with the enrollment key syncing every second
+        String device = "expiring-device";
+        Map<String, String> settings = Map.of("kafka.bootstrap-servers", plane.kafkaBootstrap(),
+                "database.jdbc-url", plane.jdbcUrl(), "dispatcher.port", "0",
+                "dispatcher.signing-key-file", plane.credentials().signingKeyFile().toString(),
+                "dispatcher.operator-token", plane.credentials().operatorToken(),
+                "dispatcher.enrollment-key", plane.credentials().enrollmentKey(),
+                "dispatcher.device-token-ttl", "3s");
+        try (CommandDispatcher shortLived = CommandDispatcher.start(DispatcherConfig.from(ConfigSource.of(settings)));
+             EdgeAgent expiring = EdgeAgent.open(new AgentConfig(device, dir.resolve("expiring.db"),
+                     plane.gatewayUrl(), shortLived.url(), null, 1000, Duration.ofSeconds(1), Duration.ofSeconds(30),
+                     new TelemetrySync.RetryPolicy(2, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)),
+                     StoreOptions.defaults(), -1, plane.credentials().enrollmentKey(), Duration.ofSeconds(5),
+                     Duration.ofHours(1), "sensor-hub"), HTTP, Clock.systemUTC())) {
+            Instant firstExpiry = Instant.parse(expiring.enrol().expiresAt());
+            expiring.start();
+
+            // WHEN its first token has expired (the gateway answers 401) and it records more readings
+            Await.until(Duration.ofSeconds(30), Instant::now, now -> now.isAfter(firstExpiry.plusSeconds(1)),
+                    "the first token expired");
+            String afterExpiry = expiring.record("s1", "temperature", 7.0, "C");
+
+            // THEN it re-enrols by itself (a new token version) and the reading reaches Kafka and the database
+            Await.until(Duration.ofSeconds(120), () -> telemetryRows(afterExpiry), n -> n == 1,
+                    "the reading recorded after expiry in telemetry_data");
+            assertTrue(KafkaTopics.readAll(plane.kafkaBootstrap(), Topics.TELEMETRY_RAW.name()).stream()
+                    .anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains(afterExpiry)),
+                    "the reading is on telemetry.raw");
+            assertTrue(operator("GET", "/api/v1/devices/" + device, null).path("tokenVersion").asLong() >= 2,
+                    "re-enrolment issued a new token version");
+            assertEquals(0, expiring.failedCount(), "no record failed for the expired token");
+        }
+    }
+
+    private static long telemetryRows(String id) throws Exception {
+        try (Connection c = DriverManager.getConnection(plane.jdbcUrl());
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM telemetry_data WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

@@ -59,7 +59,8 @@ public final class DeviceRoutes {
         }
         NewDevice d = new NewDevice(deviceId, Requests.text(body, "name", true, 200),
                 Requests.text(body, "deviceType", true, 100), Requests.text(body, "location", false, 200), metadata);
-        ctx.status(201).json(devices.register(d));
+        String previousToken = deviceId == null ? null : Requests.text(body, "previousToken", false, 4096);
+        ctx.status(201).json(devices.register(d, previousToken));
     }
 
     private void list(Context ctx) throws Exception {

@@ -67,6 +67,16 @@ public final class DeviceStore {
         }
     }
 
+    /** Locks the device row and reads its token state; null when there is no such device. */
+    public static TokenState lockTokenState(Connection c, String deviceId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SQL.get("lock-token-state"))) {
+            ps.setString(1, deviceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new TokenState(rs.getString(1), rs.getString(2), rs.getLong(3)) : null;
+            }
+        }
+    }
+
     public static void setToken(Connection c, String deviceId, String tokenHash, Instant expiresAt, long version)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SQL.get("set-token"))) {

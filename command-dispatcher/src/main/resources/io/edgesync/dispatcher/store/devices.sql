@@ -50,3 +50,6 @@ SELECT d.device_id, d.last_seen_at, d.pending_records,
        s.last_sync_at, s.last_sync_status, s.pending_records_count, s.total_synced_records, s.last_error
 FROM devices d LEFT JOIN sync_status s ON s.device_id = d.device_id
 WHERE d.device_id = ?;
+
+-- name: lock-token-state
+SELECT token_hash, token_status, token_version FROM devices WHERE device_id = ? FOR UPDATE;

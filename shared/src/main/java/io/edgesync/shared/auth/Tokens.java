@@ -134,6 +134,19 @@ public final class Tokens {
         }
 
         public TokenClaims verify(String token, TokenKind expectedKind) throws InvalidTokenException {
+            return verify(token, expectedKind, true);
+        }
+
+        /**
+         * Like {@link #verify} but accepts an expired token (signature, issuer, kind still checked): for
+         * a device proving it held a token that has since expired.
+         */
+        public TokenClaims verifyIgnoringExpiry(String token, TokenKind expectedKind) throws InvalidTokenException {
+            return verify(token, expectedKind, false);
+        }
+
+        private TokenClaims verify(String token, TokenKind expectedKind, boolean checkExpiry)
+                throws InvalidTokenException {
             SignedJWT jwt;
             JWTClaimsSet set;
             try {
@@ -158,7 +171,7 @@ public final class Tokens {
                     throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED, "token lacks required claims");
                 }
                 Instant expires = set.getExpirationTime().toInstant();
-                if (!clock.instant().isBefore(expires)) {
+                if (checkExpiry && !clock.instant().isBefore(expires)) {
                     throw new InvalidTokenException(InvalidTokenException.Reason.EXPIRED, "token expired at " + expires);
                 }
                 String kindClaim = set.getStringClaim("kind");

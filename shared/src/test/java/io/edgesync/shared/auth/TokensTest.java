@@ -35,6 +35,21 @@ class TokensTest {
     }
 
     @Test
+    void verifyIgnoringExpiryAcceptsAnExpiredTokenButStillChecksSignatureAndKind() throws Exception {
+        Tokens.Issued issued = new Tokens.Issuer(key, clock).issue("dev-1", TokenKind.DEVICE, null, 4, Duration.ofMinutes(1));
+        Tokens.Verifier later = new Tokens.Verifier(key.toPublicJWK(), Clock.offset(clock, Duration.ofDays(2)));
+        TokenClaims claims = later.verifyIgnoringExpiry(issued.token(), TokenKind.DEVICE);
+        assertEquals("dev-1", claims.subject());
+        assertEquals(4, claims.tokenVersion());
+        assertEquals(InvalidTokenException.Reason.WRONG_KIND, assertThrows(InvalidTokenException.class,
+                () -> later.verifyIgnoringExpiry(issued.token(), TokenKind.OPERATOR)).reason());
+        Tokens.Issued foreign = new Tokens.Issuer(Tokens.generateKey(), clock)
+                .issue("dev-1", TokenKind.DEVICE, null, 4, Duration.ofMinutes(1));
+        assertEquals(InvalidTokenException.Reason.BAD_SIGNATURE, assertThrows(InvalidTokenException.class,
+                () -> later.verifyIgnoringExpiry(foreign.token(), TokenKind.DEVICE)).reason());
+    }
+
+    @Test
     void tokenSignedByAnotherKeyIsRefused() {
         Tokens.Issued issued = new Tokens.Issuer(Tokens.generateKey(), clock)
                 .issue("dev-1", TokenKind.DEVICE, null, 1, Duration.ofDays(1));
