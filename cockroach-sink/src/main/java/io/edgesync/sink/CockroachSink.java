@@ -14,6 +14,7 @@ import io.edgesync.sink.retry.Backoff;
 import io.edgesync.sink.store.BatchWriter;
 import io.edgesync.sink.store.BisectingWriter;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
@@ -52,6 +53,7 @@ public final class CockroachSink implements AutoCloseable {
     private final ScheduledExecutorService retentionScheduler;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final KafkaClientMetrics consumerMetrics;
     private volatile Javalin app;
 
     private CockroachSink(SinkConfig config, HikariDataSource dataSource, Dialect dialect, Retention retention,
@@ -68,6 +70,7 @@ public final class CockroachSink implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchRows(),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
         BisectingWriter writer = new BisectingWriter(new BatchWriter(
                 new Transactions(dataSource, config.txMaxAttempts(), TX_INITIAL_BACKOFF)));
         this.loop = new SinkLoop(consumer, writer, deadLetters, config.batchRows(), config.batchLinger(),
@@ -108,6 +111,7 @@ public final class CockroachSink implements AutoCloseable {
             boolean sweep = retention.install(dialect);
             CockroachSink sink = new CockroachSink(config, dataSource, dialect, retention, sweep);
             SinkMetrics.bind(sink.counters, sink.metrics);
+            sink.consumerMetrics.bindTo(sink.metrics);
             sink.thread.start();
             sink.startHttp(config);
             LOG.info("event=sink_started group_id={} dialect={} batch_rows={} linger_ms={} port={}",
@@ -183,6 +187,7 @@ public final class CockroachSink implements AutoCloseable {
         if (retentionScheduler != null) {
             retentionScheduler.shutdownNow();
         }
+        consumerMetrics.close();
         deadLetters.close();
         dataSource.close();
         if (app != null) {

@@ -65,7 +65,8 @@ class SinkEndpointsIT {
             for (String meter : List.of("edgesync_sink_records_committed_total 1.0",
                     "edgesync_sink_rows_written_total", "edgesync_sink_batches_committed_total",
                     "edgesync_sink_failed_attempts_total", "edgesync_sink_pauses_total",
-                    "edgesync_sink_dead_letters_total", "edgesync_sink_paused 0.0")) {
+                    "edgesync_sink_dead_letters_total", "edgesync_sink_paused 0.0",
+                    "kafka_consumer_fetch_manager_records_consumed_total")) {
                 assertTrue(metrics.contains(meter), () -> meter + " missing from:\n" + metrics);
             }
 
