@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,14 +108,8 @@ class LongPollTest {
         return out;
     }
 
-    private static void awaitWaiting(LongPoll poll) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (poll.waiting() == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the poll never waited");
-            }
-            Thread.sleep(10);
-        }
+    private static void awaitWaiting(LongPoll poll) {
+        Await.until(Duration.ofSeconds(10), poll::waiting, n -> n > 0, "a poll waiting");
     }
 
     private static CommandView command(String id) {
