@@ -2,7 +2,7 @@ package io.edgesync.agent.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgesync.agent.store.DeviceConfigStore;
-import io.edgesync.agent.sync.RetryAfter;
+import io.edgesync.agent.sync.CloudCalls;
 import io.edgesync.agent.sync.UploadException;
 import io.edgesync.shared.json.Json;
 import java.io.IOException;
@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,27 +120,7 @@ public final class DispatcherClient {
     }
 
     private JsonNode send(HttpRequest.Builder request, String bearer) throws UploadException {
-        if (bearer != null && !bearer.isBlank()) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UploadException("dispatcher unreachable: " + e, 0, true, null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UploadException("interrupted", 0, false, null, e);
-        }
-        int status = response.statusCode();
-        JsonNode body = parse(response.body());
-        if (status / 100 == 2) {
-            return body;
-        }
-        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryAfter::parse).orElse(null);
-        String message = body.path("error").path("code").asText("?") + " " + body.path("error").path("message").asText("");
-        throw new UploadException("dispatcher answered " + status + ": " + message, status,
-                UploadException.retryableStatus(status), retryAfter, null);
+        return parse(CloudCalls.send(http, request, bearer, "dispatcher").body());
     }
 
     private static JsonNode parse(byte[] body) {

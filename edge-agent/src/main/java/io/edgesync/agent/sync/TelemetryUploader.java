@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,28 +47,7 @@ public final class TelemetryUploader {
                 .header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(Json.toBytes(envelope))));
-        String bearer = token.get();
-        if (bearer != null && !bearer.isBlank()) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UploadException("gateway unreachable: " + e, 0, true, null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UploadException("interrupted", 0, false, null, e);
-        }
-        int status = response.statusCode();
-        if (status / 100 == 2) {
-            return parse(response.body());
-        }
-        boolean retryable = UploadException.retryableStatus(status);
-        Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(RetryAfter::parse)
-                .orElse(null);
-        throw new UploadException("gateway answered " + status + ": " + errorMessage(response.body()), status,
-                retryable, retryAfter, null);
+        return parse(CloudCalls.send(http, request, token.get(), "gateway").body());
     }
 
     private static Outcome parse(byte[] body) throws UploadException {
@@ -82,15 +60,6 @@ public final class TelemetryUploader {
             return new Outcome(root.path("accepted").asInt(), rejected);
         } catch (IOException e) {
             throw new UploadException("gateway answered 2xx with an unreadable body", 200, true, null, e);
-        }
-    }
-
-    private static String errorMessage(byte[] body) {
-        try {
-            JsonNode error = Json.mapper().readTree(body).path("error");
-            return error.path("code").asText("?") + " " + error.path("message").asText("");
-        } catch (IOException | RuntimeException e) {
-            return "(no error body)";
         }
     }
 
