@@ -10,15 +10,11 @@ import io.edgesync.shared.kafka.Topics;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
-import io.edgesync.testsupport.PostgresServer;
-import io.edgesync.testsupport.TempDirs;
-import java.nio.file.Path;
+import io.edgesync.testsupport.PostgresExtension;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,40 +26,27 @@ class DatabaseOutageIT {
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
 
-    static Path dir;
-    static PostgresServer pg;
-
-    @BeforeAll
-    static void startDatabase() {
-        dir = TempDirs.create("outage-");
-        pg = PostgresServer.start(dir.resolve("data"), Path.of(System.getProperty("java.io.tmpdir"), "pg-binaries"), 0,
-                true);
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        pg.close();
-        TempDirs.deleteRecursively(dir);
-    }
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.restartable();
 
     @Test
     void databaseStoppedForTenSecondsMidStreamPausesResumesAndLosesNothing() throws Exception {
-        CockroachSink sink = CockroachSink.start(Fixtures.config(KAFKA.bootstrapServers(), pg.jdbcUrl(), GROUP,
+        CockroachSink sink = CockroachSink.start(Fixtures.config(KAFKA.bootstrapServers(), PG.jdbcUrl(), GROUP,
                 Map.of("sink.batch-rows", "200", "sink.reconnect-backoff-max", "1s")));
         try (KafkaProducer<byte[], byte[]> producer = Fixtures.producer(KAFKA.bootstrapServers());
-             var ds = io.edgesync.shared.db.Database.pool(pg.jdbcUrl(), 2, "outage-test")) {
+             var ds = io.edgesync.shared.db.Database.pool(PG.jdbcUrl(), 2, "outage-test")) {
             // GIVEN the sink is writing a stream
             int sent = sendPaced(producer, 0, 1000, Duration.ZERO);
             Await.until(WAIT, () -> count(ds, "SELECT count(*) FROM telemetry_data"), n -> n >= 500, "first rows");
 
             // WHEN PostgreSQL is stopped for 10 s while records keep arriving
-            pg.stop();
+            PG.server().stop();
             long stoppedAt = System.nanoTime();
             sent += sendPaced(producer, sent, 100, Duration.ZERO);
             Await.until(WAIT, () -> sink.counters().paused(), Boolean::booleanValue, "sink paused");
             sent += sendPaced(producer, sent, 900, Duration.ofSeconds(10).minusNanos(System.nanoTime() - stoppedAt));
             assertTrue(sink.counters().paused(), "still paused while the database is down");
-            pg.start();
+            PG.server().start();
 
             // AND more arrive after it is back
             sent += sendPaced(producer, sent, 1000, Duration.ZERO);

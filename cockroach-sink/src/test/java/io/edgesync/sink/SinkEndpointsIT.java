@@ -8,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
-import io.edgesync.testsupport.PostgresServer;
-import io.edgesync.testsupport.TempDirs;
+import io.edgesync.testsupport.PostgresExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,25 +28,12 @@ class SinkEndpointsIT {
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension();
 
-    static Path dir;
-    static PostgresServer pg;
-
-    @BeforeAll
-    static void startDatabase() {
-        dir = TempDirs.create("sink-endpoints-");
-        pg = PostgresServer.start(dir.resolve("data"), Path.of(System.getProperty("java.io.tmpdir"), "pg-binaries"), 0,
-                true);
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        pg.close();
-        TempDirs.deleteRecursively(dir);
-    }
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.restartable();
 
     @Test
     void healthAndMetricsAreServedAndReadinessFollowsTheDatabase() throws Exception {
-        try (CockroachSink sink = CockroachSink.start(Fixtures.config(KAFKA.bootstrapServers(), pg.jdbcUrl(),
+        try (CockroachSink sink = CockroachSink.start(Fixtures.config(KAFKA.bootstrapServers(), PG.jdbcUrl(),
                 "sink-endpoints", Map.of("sink.port", "0", "sink.reconnect-backoff-max", "1s")));
              KafkaProducer<byte[], byte[]> producer = Fixtures.producer(KAFKA.bootstrapServers())) {
             // GIVEN a running sink on a free port that has committed a record
@@ -71,14 +54,14 @@ class SinkEndpointsIT {
             }
 
             // WHEN PostgreSQL stops while records arrive, THEN the sink is live but not ready
-            pg.stop();
+            PG.server().stop();
             try {
                 send(producer, 1);
                 Await.equalTo(WAIT, () -> get(sink.url() + "/health/ready").statusCode(), 503, "not ready while paused");
                 assertEquals(200, get(sink.url() + "/health/live").statusCode());
                 assertTrue(get(sink.url() + "/metrics").body().contains("edgesync_sink_paused 1.0"));
             } finally {
-                pg.start();
+                PG.server().start();
             }
 
             // AND ready again once the database is back and the record is written

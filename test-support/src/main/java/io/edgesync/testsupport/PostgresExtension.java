@@ -12,15 +12,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * current schema. Use as {@code @RegisterExtension static final PostgresExtension PG = new PostgresExtension();}.
  */
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback {
+    private final boolean persistent;
     private Path dataDir;
     private PostgresServer server;
     private HikariDataSource dataSource;
+
+    public PostgresExtension() {
+        this(false);
+    }
+
+    private PostgresExtension(boolean persistent) {
+        this.persistent = persistent;
+    }
+
+    /**
+     * A server whose data survives {@code server().stop()} and {@code server().start()} on the same
+     * port (fsync on), for tests that take the database away mid-stream.
+     */
+    public static PostgresExtension restartable() {
+        return new PostgresExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         dataDir = TempDirs.create("pg-");
         Path binaries = Path.of(System.getProperty("java.io.tmpdir"), "pg-binaries");
-        server = PostgresServer.start(dataDir.resolve("data"), binaries, 0, false);
+        server = PostgresServer.start(dataDir.resolve("data"), binaries, 0, persistent);
         dataSource = Database.pool(server.jdbcUrl(), 8, "test");
         Database.migrate(dataSource);
     }
