@@ -19,8 +19,13 @@ import java.util.Map;
  * losers change nothing, not even {@code synced_at}.
  */
 public final class TelemetryWriter {
-    static final String UPSERT = Sql.load("upsert-telemetry.sql");
-    static final String UPSERT_VALUES = Sql.load("upsert-telemetry-values.sql");
+    /**
+     * The last-write-wins guard both upserts end with: a row is replaced only by a record that wins by
+     * (version, timestamp, payload hash), the order the stream processor decides by.
+     */
+    private static final String GUARD = Sql.load("upsert-telemetry-guard.sql");
+    static final String UPSERT = Sql.load("upsert-telemetry.sql") + GUARD;
+    static final String UPSERT_VALUES = Sql.load("upsert-telemetry-values.sql") + GUARD;
     private static final Comparator<TelemetryRecord> KEY_ORDER =
             Comparator.comparing(TelemetryRecord::deviceId).thenComparing(TelemetryRecord::id);
 
