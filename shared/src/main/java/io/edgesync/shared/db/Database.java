@@ -2,6 +2,8 @@ package io.edgesync.shared.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -17,7 +19,15 @@ public final class Database {
      *                User and password may be URL parameters.
      */
     public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName) {
+        return pool(jdbcUrl, maxPoolSize, poolName, null);
+    }
+
+    /** As above, with the pool's meters ({@code hikaricp_connections_*}, tag {@code pool}) in {@code metrics}. */
+    public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName, MeterRegistry metrics) {
         HikariConfig config = new HikariConfig();
+        if (metrics != null) {
+            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
+        }
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(maxPoolSize);
         config.setMinimumIdle(1);
