@@ -99,7 +99,8 @@ public final class CockroachSink implements AutoCloseable {
 
     /** Migrates the schema, detects the database, sets up retention and starts consuming. */
     public static CockroachSink start(SinkConfig config, Clock clock) {
-        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "cockroach-sink");
+        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "cockroach-sink",
+                config.dbTimeouts());
         try {
             Database.migrate(dataSource);
             Dialect dialect;

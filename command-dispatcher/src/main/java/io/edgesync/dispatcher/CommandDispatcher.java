@@ -73,7 +73,8 @@ public final class CommandDispatcher implements AutoCloseable {
 
     private static CommandDispatcher start(DispatcherConfig config, Clock clock, ECKey key,
                                            Deque<AutoCloseable> resources) {
-        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher");
+        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher",
+                config.dbTimeouts());
         resources.push(dataSource);
         Database.migrate(dataSource);
         Transactions tx = new Transactions(dataSource);

@@ -77,9 +77,19 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    /** PID of the postmaster (the server process, parent of every backend); -1 while stopped. */
+    /**
+     * PID of the postmaster (the server process, parent of every backend), from {@code postmaster.pid}
+     * in the data directory ({@code pg_ctl} starts it detached); -1 while stopped.
+     */
     public synchronized long pid() {
-        return postgres == null ? -1 : postgres.getProcess().pid();
+        if (postgres == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the postmaster PID in " + dataDir, e);
+        }
     }
 
     public int port() {
