@@ -77,6 +77,11 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** PID of the postmaster (the server process, parent of every backend); -1 while stopped. */
+    public synchronized long pid() {
+        return postgres == null ? -1 : postgres.getProcess().pid();
+    }
+
     public int port() {
         return port;
     }
