@@ -13,6 +13,7 @@ import io.edgesync.sink.retention.Retention;
 import io.edgesync.sink.retry.Backoff;
 import io.edgesync.sink.store.BatchWriter;
 import io.edgesync.sink.store.BisectingWriter;
+import io.edgesync.sink.tables.TableSync;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -54,6 +55,7 @@ public final class CockroachSink implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final KafkaClientMetrics consumerMetrics;
+    private final TableSync tableSync;
     private volatile Javalin app;
 
     private CockroachSink(SinkConfig config, HikariDataSource dataSource, Dialect dialect, Retention retention,
@@ -76,6 +78,8 @@ public final class CockroachSink implements AutoCloseable {
         this.loop = new SinkLoop(consumer, writer, deadLetters, config.batchRows(), config.batchLinger(),
                 new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()), counters);
         this.thread = new Thread(loop, "cockroach-sink");
+        this.tableSync = TableSync.start(config, dataSource, deadLetters,
+                new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()));
         this.retentionScheduler = sweep ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cockroach-sink-retention");
             t.setDaemon(true);
@@ -170,6 +174,11 @@ public final class CockroachSink implements AutoCloseable {
         return dialect;
     }
 
+    /** Table rows committed (database, then offsets) since start. */
+    public long tableRowsWritten() {
+        return tableSync.rowsWritten();
+    }
+
     /** Records committed (database, then offsets) since start. */
     public long rowsCommitted() {
         return counters.recordsCommitted();
@@ -180,6 +189,7 @@ public final class CockroachSink implements AutoCloseable {
     public void close() {
         closing.set(true);
         loop.stop();
+        tableSync.close();
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.edgesync.processor;
 
+import io.edgesync.processor.tables.TableRowsTopology;
 import io.edgesync.processor.topology.TelemetryTopology;
 import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.kafka.Topics;
@@ -50,6 +51,7 @@ public final class StreamProcessor implements AutoCloseable {
     public static StreamProcessor start(ProcessorConfig config) {
         StreamsBuilder builder = new StreamsBuilder();
         TelemetryTopology.build(builder, config);
+        TableRowsTopology.build(builder, config);
         KafkaStreams streams = new KafkaStreams(builder.build(), properties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("event=stream_thread_failed", e);
