@@ -14,6 +14,7 @@ import io.edgesync.sink.retention.Retention;
 import io.edgesync.sink.retry.Backoff;
 import io.edgesync.sink.store.BatchWriter;
 import io.edgesync.sink.store.BisectingWriter;
+import io.edgesync.sink.tables.TableSync;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.edgesync.shared.metrics.ServiceMeters;
@@ -57,6 +58,7 @@ public final class CockroachSink implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final KafkaClientMetrics consumerMetrics;
     private final KafkaClientMetrics dlqMetrics;
+    private final TableSync tableSync;
     private volatile Javalin app;
 
     private CockroachSink(SinkConfig config, HikariDataSource dataSource, Dialect dialect, Retention retention,
@@ -82,6 +84,8 @@ public final class CockroachSink implements AutoCloseable {
                 new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()), counters,
                 new SyncLatency(metrics, clock)::committed);
         this.thread = new Thread(loop, "cockroach-sink");
+        this.tableSync = TableSync.start(config, dataSource, deadLetters,
+                new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()));
         this.retentionScheduler = sweep ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cockroach-sink-retention");
             t.setDaemon(true);
@@ -106,7 +110,8 @@ public final class CockroachSink implements AutoCloseable {
     /** Migrates the schema, detects the database, sets up retention and starts consuming. */
     public static CockroachSink start(SinkConfig config, Clock clock) {
         PrometheusMeterRegistry metrics = ServiceMeters.registry();
-        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "cockroach-sink", metrics);
+        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "cockroach-sink",
+                config.dbTimeouts(), metrics);
         try {
             Database.migrate(dataSource);
             Dialect dialect;
@@ -178,6 +183,11 @@ public final class CockroachSink implements AutoCloseable {
         return dialect;
     }
 
+    /** Table rows committed (database, then offsets) since start. */
+    public long tableRowsWritten() {
+        return tableSync.rowsWritten();
+    }
+
     /** Records committed (database, then offsets) since start. */
     public long rowsCommitted() {
         return counters.recordsCommitted();
@@ -188,6 +198,7 @@ public final class CockroachSink implements AutoCloseable {
     public void close() {
         closing.set(true);
         loop.stop();
+        tableSync.close();
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {

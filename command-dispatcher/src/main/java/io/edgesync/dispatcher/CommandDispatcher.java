@@ -78,7 +78,8 @@ public final class CommandDispatcher implements AutoCloseable {
                                            Deque<AutoCloseable> resources) {
         PrometheusMeterRegistry metrics = ServiceMeters.registry();
         resources.push(metrics::close);
-        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher", metrics);
+        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher",
+                config.dbTimeouts(), metrics);
         resources.push(dataSource);
         Database.migrate(dataSource);
         Transactions tx = new Transactions(dataSource, 8, Duration.ofMillis(10), metrics);

@@ -1,5 +1,6 @@
 package io.edgesync.processor;
 
+import io.edgesync.processor.tables.TableRowsTopology;
 import io.edgesync.processor.topology.TelemetryTopology;
 import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.kafka.Topics;
@@ -53,6 +54,7 @@ public final class StreamProcessor implements AutoCloseable {
         PrometheusMeterRegistry metrics = ServiceMeters.registry();
         StreamsBuilder builder = new StreamsBuilder();
         TelemetryTopology.build(builder, config, new RecordOutcomes(metrics));
+        TableRowsTopology.build(builder, config);
         KafkaStreams streams = new KafkaStreams(builder.build(), properties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("event=stream_thread_failed", e);

@@ -59,6 +59,11 @@ final class CloudPipeline implements AutoCloseable {
         }
     }
 
+    /** Table rows the sink has committed since start. */
+    long tableRowsWritten() {
+        return sink.tableRowsWritten();
+    }
+
     long rows(String deviceId) throws SQLException {
         return query("SELECT count(*) FROM telemetry_data WHERE device_id = ?", deviceId);
     }

@@ -39,6 +39,8 @@ public final class DeadLetters implements AutoCloseable {
         UNDECODABLE("undecodable"),
         /** Decoded but missing a required field. */
         INVALID_RECORD("invalid_record"),
+        /** A table row for a table that is not registered in sync_tables. */
+        UNKNOWN_TABLE("unknown_table"),
         /** The database refused the row (SQLSTATE class 22 or 23, in {@value #HEADER_SQLSTATE}). */
         DB_REJECTED("db_rejected");
 
