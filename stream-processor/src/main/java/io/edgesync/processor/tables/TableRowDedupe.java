@@ -1,5 +1,8 @@
 package io.edgesync.processor.tables;
 
+import io.edgesync.processor.ProcessorConfig;
+import io.edgesync.processor.retention.IncrementalPurge;
+import io.edgesync.processor.retention.RetentionClock;
 import io.edgesync.processor.topology.DeadLetters;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.kafka.Topics;
@@ -8,18 +11,14 @@ import io.edgesync.shared.tables.TableRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,19 +35,25 @@ final class TableRowDedupe implements Processor<byte[], byte[], byte[], TableRow
 
     private final long retentionMs;
     private final Duration purgeInterval;
+    private final int purgeBatch;
+    private final RetentionClock clock;
     private ProcessorContext<byte[], TableRowsTopology.Routed> context;
     private KeyValueStore<String, RowState> rows;
+    private IncrementalPurge<RowState> purge;
 
-    TableRowDedupe(Duration retention, Duration purgeInterval) {
-        this.retentionMs = retention.toMillis();
-        this.purgeInterval = purgeInterval;
+    TableRowDedupe(ProcessorConfig config) {
+        this.retentionMs = config.retention().toMillis();
+        this.purgeInterval = config.purgeInterval();
+        this.purgeBatch = config.purgeBatch();
+        this.clock = new RetentionClock(config.maxClockSkew());
     }
 
     @Override
     public void init(ProcessorContext<byte[], TableRowsTopology.Routed> context) {
         this.context = context;
         this.rows = context.getStateStore(TableRowsTopology.ROW_STORE);
-        context.schedule(purgeInterval, PunctuationType.STREAM_TIME, this::purgeExpired);
+        this.purge = new IncrementalPurge<>(rows, purgeBatch);
+        context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
     }
 
     @Override
@@ -65,19 +70,20 @@ final class TableRowDedupe implements Processor<byte[], byte[], byte[], TableRow
             return;
         }
         long hash = RowHash.of(row.values());
-        long streamTime = Math.max(context.currentStreamTimeMs(), in.timestamp());
+        long now = clock.now(context, in.timestamp());
+        long touchedAt = clock.touchedAt(context, in.timestamp());
         String identity = row.identity();
         RowState current = rows.get(identity);
-        if (current != null && current.expired(streamTime, retentionMs)) {
+        if (current != null && current.expired(now, retentionMs)) {
             current = null;
         }
         if (current != null && (current.valuesHash() == hash || row.version() <= current.version())) {
             if (current.valuesHash() == hash) {
-                rows.put(identity, new RowState(current.version(), hash, in.timestamp()));
+                rows.put(identity, new RowState(current.version(), hash, touchedAt));
             }
             return;
         }
-        rows.put(identity, new RowState(row.version(), hash, in.timestamp()));
+        rows.put(identity, new RowState(row.version(), hash, touchedAt));
         context.forward(new Record<>(in.key(), new TableRowsTopology.Routed(Topics.TABLE_ROWS_CLEAN.name(),
                 in.value()), in.timestamp(), in.headers()));
     }
@@ -102,17 +108,9 @@ final class TableRowDedupe implements Processor<byte[], byte[], byte[], TableRow
                 in.value() == null ? new byte[0] : in.value()), in.timestamp(), headers));
     }
 
-    private void purgeExpired(long streamTime) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, RowState> all = rows.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, RowState> e = all.next();
-                if (e.value.expired(streamTime, retentionMs)) {
-                    expired.add(e.key);
-                }
-            }
-        }
-        expired.forEach(rows::delete);
+    private void purgeExpired(long wallClock) {
+        long now = clock.now(context);
+        purge.step(state -> state.expired(now, retentionMs));
     }
 
     private static byte[] utf8(String s) {

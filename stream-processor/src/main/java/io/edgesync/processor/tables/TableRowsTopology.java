@@ -27,7 +27,7 @@ public final class TableRowsTopology {
                 Serdes.String(), new RowState.WireSerde()).withCachingDisabled());
         builder.stream(Topics.TABLE_ROWS_RAW.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName("table-rows-raw"))
-                .process(() -> new TableRowDedupe(config.retention(), config.purgeInterval()),
+                .process(() -> new TableRowDedupe(config),
                         Named.as("table-rows-dedupe"), ROW_STORE)
                 .to((key, routed, context) -> routed.topic(),
                         Produced.with(Serdes.ByteArray(), Routed.SERDE).withName("table-rows-out"));

@@ -42,8 +42,7 @@ public final class TelemetryTopology {
 
         builder.stream(Topics.TELEMETRY_RAW.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName("telemetry-raw"))
-                .process(() -> new DedupeProcessor(config.retention(), config.purgeInterval(),
-                        config.statsInterval(), outcomes), Named.as("dedupe"), IDENTITY_STORE, STATS_STORE)
+                .process(() -> new DedupeProcessor(config, outcomes), Named.as("dedupe"), IDENTITY_STORE, STATS_STORE)
                 // each outcome names its topic: clean, conflicts, dlq or device.sync-stats (all pre-created)
                 .to((key, outcome, context) -> outcome.topic(),
                         Produced.with(Serdes.ByteArray(), new Outcome.WireSerde())
