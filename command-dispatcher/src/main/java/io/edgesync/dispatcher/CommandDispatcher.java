@@ -20,9 +20,12 @@ import io.edgesync.shared.db.Transactions;
 import io.edgesync.shared.http.HttpServers;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.edgesync.dispatcher.ops.FleetGauges;
+import io.edgesync.shared.metrics.ServiceMeters;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -73,13 +76,18 @@ public final class CommandDispatcher implements AutoCloseable {
 
     private static CommandDispatcher start(DispatcherConfig config, Clock clock, ECKey key,
                                            Deque<AutoCloseable> resources) {
+        PrometheusMeterRegistry metrics = ServiceMeters.registry();
+        resources.push(metrics::close);
         HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher",
-                config.dbTimeouts());
+                config.dbTimeouts(), metrics);
         resources.push(dataSource);
         Database.migrate(dataSource);
-        Transactions tx = new Transactions(dataSource);
+        Transactions tx = new Transactions(dataSource, 8, Duration.ofMillis(10), metrics);
         EventPublisher events = new EventPublisher(config.kafkaBootstrap());
         resources.push(events);
+        KafkaClientMetrics producerMetrics = events.meters();
+        producerMetrics.bindTo(metrics);
+        resources.push(producerMetrics);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(config.poolSize(), config.poolSize(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(10_000), threads("dispatcher-poll-"));
         resources.push(() -> {
@@ -102,7 +110,6 @@ public final class CommandDispatcher implements AutoCloseable {
         Authenticator auth = new Authenticator(verifier, store,
                 config.enrollmentKey(), config.operatorToken());
 
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
         metrics.gauge(DispatcherMetrics.POLL_QUEUE, workers, w -> w.getQueue().size());
         Counter expired = metrics.counter(DispatcherMetrics.COMMANDS_EXPIRED);
@@ -113,6 +120,10 @@ public final class CommandDispatcher implements AutoCloseable {
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
 
+        FleetGauges fleet = new FleetGauges(tx, clock, config.offlineAfter(), metrics);
+        refreshFleet(fleet);
+        timer.scheduleWithFixedDelay(() -> refreshFleet(fleet), FleetGauges.INTERVAL.toMillis(),
+                FleetGauges.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         long sweep = config.expirySweepInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> expire(commands, expired), sweep, sweep, TimeUnit.MILLISECONDS);
         app.start(config.host(), config.port());
@@ -122,6 +133,14 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandDispatcher dispatcher = new CommandDispatcher(app, ready, resources);
         LOG.info("event=dispatcher_started url={}", dispatcher.url());
         return dispatcher;
+    }
+
+    private static void refreshFleet(FleetGauges fleet) {
+        try {
+            fleet.refresh();
+        } catch (Exception e) {
+            LOG.warn("event=fleet_gauges_failed error={}", e.getClass().getSimpleName());
+        }
     }
 
     private static void expire(CommandService commands, Counter expired) {

@@ -17,7 +17,7 @@ import io.edgesync.gateway.tls.TlsConnector;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.http.HttpServers;
 import io.javalin.Javalin;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.edgesync.shared.metrics.ServiceMeters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,13 +113,13 @@ public final class IngestGateway implements AutoCloseable {
 
     private static IngestGateway start(GatewayConfig config, DeviceAuthenticator authenticator,
                                        BooleanSupplier authReady, AutoCloseable authResources) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = ServiceMeters.registry();
         Semaphore inFlight = new Semaphore(config.maxInFlightRecords());
         GatewayMetrics metrics = new GatewayMetrics(registry,
                 () -> config.maxInFlightRecords() - inFlight.availablePermits());
         KafkaReachability reachability = KafkaReachability.start(config.kafkaBootstrap(), Duration.ofSeconds(1));
         TelemetryPublisher publisher = TelemetryPublisher.create(config.kafkaBootstrap(), config.produceTimeout(),
-                config.producer());
+                config.producer()).withMetrics(registry);
         AtomicBoolean accepting = new AtomicBoolean(false);
         RequestGate gate = new RequestGate();
         ExecutorService responder = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),

@@ -2,6 +2,8 @@ package io.edgesync.shared.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -28,7 +30,16 @@ public final class Database {
      * {@code options} startup parameter are used, so the same pool works on PostgreSQL and CockroachDB.
      */
     public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName, DatabaseTimeouts timeouts) {
+        return pool(jdbcUrl, maxPoolSize, poolName, timeouts, null);
+    }
+
+    /** As above, with the pool's meters ({@code hikaricp_connections_*}, tag {@code pool}) in {@code metrics}. */
+    public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName, DatabaseTimeouts timeouts,
+                                        MeterRegistry metrics) {
         HikariConfig config = new HikariConfig();
+        if (metrics != null) {
+            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
+        }
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(maxPoolSize);
         config.setMinimumIdle(1);

@@ -34,12 +34,14 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
     private final int purgeBatch;
     private final RetentionClock clock;
     private final Duration statsInterval;
+    private final RecordOutcomes outcomes;
     private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, IdentityState> identities;
     private IncrementalPurge<IdentityState> purge;
     private DeviceStatsRecorder stats;
 
-    DedupeProcessor(ProcessorConfig config) {
+    DedupeProcessor(ProcessorConfig config, RecordOutcomes outcomes) {
+        this.outcomes = java.util.Objects.requireNonNull(outcomes);
         this.retentionMs = config.retention().toMillis();
         this.purgeInterval = config.purgeInterval();
         this.purgeBatch = config.purgeBatch();
@@ -82,6 +84,7 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
                 identities.put(identity, touched);
             }
             stats.record(incoming, 0, 1, 0);
+            outcomes.duplicate();
             return;
         }
         // everything that can fail comes before the first write, so a failed record changes nothing
@@ -100,6 +103,14 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
                     in.timestamp(), in.headers()));
         }
         stats.record(incoming, decision.incomingWins() ? 1 : 0, 0, conflict == null ? 0 : 1);
+        if (decision.incomingWins()) {
+            outcomes.clean();
+        } else {
+            outcomes.superseded();
+        }
+        if (conflict != null) {
+            outcomes.conflict(conflict.conflictType());
+        }
     }
 
     private ConflictRecord conflict(TelemetryRecord incoming, IdentityState current, Decision decision) {
@@ -115,6 +126,7 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
                 source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
         context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.DeadLetter(in.value()),
                 in.timestamp(), DeadLetters.headers(in.headers(), reason, message, source)));
+        outcomes.deadLettered(reason);
     }
 
     private void publishStats(long now) {
