@@ -38,7 +38,10 @@ final class ConfigDocs implements Callable<Integer> {
                 .append("Every setting is read, in increasing precedence, from its default, the YAML file (nested keys:\n")
                 .append("`gateway:\\n  port: 8080` is `gateway.port`), and the environment variable shown. An invalid\n")
                 .append("value stops the service at start-up with a message naming the key and the accepted values.\n")
-                .append("Secret settings are never printed.\n");
+                .append("Secret settings are never printed. Any setting can instead be read from a file named by its\n")
+                .append("variable with `_FILE` appended (`EDGESYNC_DISPATCHER_OPERATOR_TOKEN_FILE=/run/secrets/operator-token`):\n")
+                .append("the file's content without its trailing line break, at the environment's precedence; setting\n")
+                .append("both forms is an error.\n");
         services().forEach((service, settings) -> {
             out.append("\n## ").append(service).append("\n\n")
                     .append("| key | environment | default | accepted | meaning |\n")

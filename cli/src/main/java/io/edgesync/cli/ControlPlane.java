@@ -40,6 +40,8 @@ public final class ControlPlane implements AutoCloseable {
     private String jdbcUrl;
     private IngestGateway gateway;
     private CommandDispatcher dispatcher;
+    private CockroachSink sink;
+    private StreamProcessor processor;
     private LocalCredentials credentials;
 
     public static ControlPlane start(Options options) {
@@ -82,8 +84,9 @@ public final class ControlPlane implements AutoCloseable {
                 Map.entry("processor.state-dir", o.dataDir().resolve("streams").toString())));
         dispatcher = CommandDispatcher.start(DispatcherConfig.from(common));
         started.push(dispatcher);
-        started.push(CockroachSink.start(SinkConfig.from(common)));
-        StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(common));
+        sink = CockroachSink.start(SinkConfig.from(common));
+        started.push(sink);
+        processor = StreamProcessor.start(ProcessorConfig.from(common));
         started.push(processor);
         awaitRunning(processor);
         gateway = IngestGateway.start(GatewayConfig.from(common));
@@ -124,6 +127,16 @@ public final class ControlPlane implements AutoCloseable {
 
     public String dispatcherUrl() {
         return dispatcher.url();
+    }
+
+    /** Base URL of each service's {@code /health} and {@code /metrics}: gateway, dispatcher, sink, processor. */
+    public Map<String, String> serviceUrls() {
+        Map<String, String> urls = new java.util.LinkedHashMap<>();
+        urls.put("gateway", gatewayUrl());
+        urls.put("dispatcher", dispatcherUrl());
+        urls.put("sink", sink.url());
+        urls.put("processor", processor.url());
+        return urls;
     }
 
     public String kafkaBootstrap() {

@@ -8,14 +8,17 @@ import io.edgesync.sink.consume.SinkCounters;
 import io.edgesync.sink.consume.SinkLoop;
 import io.edgesync.sink.dlq.DeadLetters;
 import io.edgesync.sink.ops.SinkMetrics;
+import io.edgesync.sink.ops.SyncLatency;
 import io.edgesync.sink.retention.Dialect;
 import io.edgesync.sink.retention.Retention;
 import io.edgesync.sink.retry.Backoff;
 import io.edgesync.sink.store.BatchWriter;
 import io.edgesync.sink.store.BisectingWriter;
+import io.edgesync.sink.tables.TableSync;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.edgesync.shared.metrics.ServiceMeters;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,13 +54,16 @@ public final class CockroachSink implements AutoCloseable {
     private final Thread thread;
     private final Dialect dialect;
     private final ScheduledExecutorService retentionScheduler;
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry metrics;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final KafkaClientMetrics consumerMetrics;
+    private final KafkaClientMetrics dlqMetrics;
+    private final TableSync tableSync;
     private volatile Javalin app;
 
     private CockroachSink(SinkConfig config, HikariDataSource dataSource, Dialect dialect, Retention retention,
-                          boolean sweep) {
+                          boolean sweep, Clock clock, PrometheusMeterRegistry metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.deadLetters = new DeadLetters(config.kafkaBootstrap());
@@ -70,12 +76,16 @@ public final class CockroachSink implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchRows(),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("stage", "sink"));
+        this.dlqMetrics = deadLetters.meters();
         BisectingWriter writer = new BisectingWriter(new BatchWriter(
-                new Transactions(dataSource, config.txMaxAttempts(), TX_INITIAL_BACKOFF)));
+                new Transactions(dataSource, config.txMaxAttempts(), TX_INITIAL_BACKOFF, metrics)));
         this.loop = new SinkLoop(consumer, writer, deadLetters, config.batchRows(), config.batchLinger(),
-                new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()), counters);
+                new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()), counters,
+                new SyncLatency(metrics, clock)::committed);
         this.thread = new Thread(loop, "cockroach-sink");
+        this.tableSync = TableSync.start(config, dataSource, deadLetters,
+                new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()));
         this.retentionScheduler = sweep ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cockroach-sink-retention");
             t.setDaemon(true);
@@ -99,7 +109,9 @@ public final class CockroachSink implements AutoCloseable {
 
     /** Migrates the schema, detects the database, sets up retention and starts consuming. */
     public static CockroachSink start(SinkConfig config, Clock clock) {
-        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "cockroach-sink");
+        PrometheusMeterRegistry metrics = ServiceMeters.registry();
+        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "cockroach-sink",
+                config.dbTimeouts(), metrics);
         try {
             Database.migrate(dataSource);
             Dialect dialect;
@@ -109,9 +121,10 @@ public final class CockroachSink implements AutoCloseable {
             Retention retention = new Retention(dataSource, config.retention(), config.retentionInterval(),
                     config.retentionBatchRows(), clock);
             boolean sweep = retention.install(dialect);
-            CockroachSink sink = new CockroachSink(config, dataSource, dialect, retention, sweep);
+            CockroachSink sink = new CockroachSink(config, dataSource, dialect, retention, sweep, clock, metrics);
             SinkMetrics.bind(sink.counters, sink.metrics);
             sink.consumerMetrics.bindTo(sink.metrics);
+            sink.dlqMetrics.bindTo(sink.metrics);
             sink.thread.start();
             sink.startHttp(config);
             LOG.info("event=sink_started group_id={} dialect={} batch_rows={} linger_ms={} port={}",
@@ -119,6 +132,7 @@ public final class CockroachSink implements AutoCloseable {
             return sink;
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
+            metrics.close();
             throw new IllegalStateException("cockroach-sink cannot start: " + e.getMessage(), e);
         }
     }
@@ -169,6 +183,11 @@ public final class CockroachSink implements AutoCloseable {
         return dialect;
     }
 
+    /** Table rows committed (database, then offsets) since start. */
+    public long tableRowsWritten() {
+        return tableSync.rowsWritten();
+    }
+
     /** Records committed (database, then offsets) since start. */
     public long rowsCommitted() {
         return counters.recordsCommitted();
@@ -179,6 +198,7 @@ public final class CockroachSink implements AutoCloseable {
     public void close() {
         closing.set(true);
         loop.stop();
+        tableSync.close();
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {
@@ -188,6 +208,7 @@ public final class CockroachSink implements AutoCloseable {
             retentionScheduler.shutdownNow();
         }
         consumerMetrics.close();
+        dlqMetrics.close();
         deadLetters.close();
         dataSource.close();
         if (app != null) {

@@ -6,6 +6,12 @@ import io.edgesync.dispatcher.api.CommandRoutes;
 import io.edgesync.dispatcher.api.ConfigRoutes;
 import io.edgesync.dispatcher.api.DeviceRoutes;
 import io.edgesync.dispatcher.api.Errors;
+import io.edgesync.dispatcher.api.NodeRoutes;
+import io.edgesync.dispatcher.api.SchemaRoutes;
+import io.edgesync.dispatcher.schema.SchemaService;
+import io.edgesync.dispatcher.schema.SchemaValidator;
+import io.edgesync.dispatcher.sync.FunctionTargets;
+import io.edgesync.dispatcher.sync.SyncService;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.command.CommandService;
 import io.edgesync.dispatcher.command.LongPoll;
@@ -20,9 +26,12 @@ import io.edgesync.shared.db.Transactions;
 import io.edgesync.shared.http.HttpServers;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.edgesync.dispatcher.ops.FleetGauges;
+import io.edgesync.shared.metrics.ServiceMeters;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -73,12 +82,18 @@ public final class CommandDispatcher implements AutoCloseable {
 
     private static CommandDispatcher start(DispatcherConfig config, Clock clock, ECKey key,
                                            Deque<AutoCloseable> resources) {
-        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher");
+        PrometheusMeterRegistry metrics = ServiceMeters.registry();
+        resources.push(metrics::close);
+        HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher",
+                config.dbTimeouts(), metrics);
         resources.push(dataSource);
         Database.migrate(dataSource);
-        Transactions tx = new Transactions(dataSource);
+        Transactions tx = new Transactions(dataSource, 8, Duration.ofMillis(10), metrics);
         EventPublisher events = new EventPublisher(config.kafkaBootstrap());
         resources.push(events);
+        KafkaClientMetrics producerMetrics = events.meters();
+        producerMetrics.bindTo(metrics);
+        resources.push(producerMetrics);
         ThreadPoolExecutor workers = new ThreadPoolExecutor(config.poolSize(), config.poolSize(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(10_000), threads("dispatcher-poll-"));
         resources.push(() -> {
@@ -101,17 +116,25 @@ public final class CommandDispatcher implements AutoCloseable {
         Authenticator auth = new Authenticator(verifier, store,
                 config.enrollmentKey(), config.operatorToken());
 
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
         metrics.gauge(DispatcherMetrics.POLL_QUEUE, workers, w -> w.getQueue().size());
         Counter expired = metrics.counter(DispatcherMetrics.COMMANDS_EXPIRED);
         AtomicBoolean ready = new AtomicBoolean(false);
         Javalin app = HttpServers.create("command-dispatcher", metrics, ready::get, 1024 * 1024);
         Errors.install(app);
-        new DeviceRoutes(auth, devices).install(app);
+        DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices);
+        deviceRoutes.install(app);
+        SyncService sync = new SyncService(tx, FunctionTargets.NONE, clock, SyncService.PLAN_TTL,
+                config.offlineAfter());
+        new NodeRoutes(auth, devices, sync, deviceRoutes).install(app);
+        new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
 
+        FleetGauges fleet = new FleetGauges(tx, clock, config.offlineAfter(), metrics);
+        refreshFleet(fleet);
+        timer.scheduleWithFixedDelay(() -> refreshFleet(fleet), FleetGauges.INTERVAL.toMillis(),
+                FleetGauges.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         long sweep = config.expirySweepInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> expire(commands, expired), sweep, sweep, TimeUnit.MILLISECONDS);
         app.start(config.host(), config.port());
@@ -121,6 +144,14 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandDispatcher dispatcher = new CommandDispatcher(app, ready, resources);
         LOG.info("event=dispatcher_started url={}", dispatcher.url());
         return dispatcher;
+    }
+
+    private static void refreshFleet(FleetGauges fleet) {
+        try {
+            fleet.refresh();
+        } catch (Exception e) {
+            LOG.warn("event=fleet_gauges_failed error={}", e.getClass().getSimpleName());
+        }
     }
 
     private static void expire(CommandService commands, Counter expired) {

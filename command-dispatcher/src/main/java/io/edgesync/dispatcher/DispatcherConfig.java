@@ -3,6 +3,7 @@ package io.edgesync.dispatcher;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
+import io.edgesync.shared.db.DatabaseTimeouts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +14,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration deviceTokenTtl, Duration defaultCommandTtl, Duration maxCommandTtl,
                                Duration visibilityTimeout, Duration maxLongPoll, Duration longPollRecheck,
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
-                               int maxCommandsPerPoll) {
+                               int maxCommandsPerPoll, DatabaseTimeouts dbTimeouts) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -59,7 +60,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
     public static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, KAFKA, JDBC_URL, POOL_SIZE, SIGNING_KEY_FILE,
             ENROLLMENT_KEY, OPERATOR_TOKEN, DEVICE_TOKEN_TTL, DEFAULT_COMMAND_TTL, MAX_COMMAND_TTL,
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, LONG_POLL_RECHECK, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
-            MAX_COMMANDS_PER_POLL);
+            MAX_COMMANDS_PER_POLL, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT);
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -73,7 +74,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, DEVICE_TOKEN_TTL), positive(source, DEFAULT_COMMAND_TTL),
                 positive(source, MAX_COMMAND_TTL), positive(source, VISIBILITY_TIMEOUT), positive(source, MAX_LONG_POLL),
                 positive(source, LONG_POLL_RECHECK), positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
-                positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL));
+                positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), DatabaseTimeouts.from(source));
     }
 
     /** How long without a heartbeat before a device shows offline. */

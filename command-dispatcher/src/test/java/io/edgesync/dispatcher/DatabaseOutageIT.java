@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.PostgresServer;
+import io.edgesync.testsupport.Signals;
 import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** With the database down every endpoint answers 503 with Retry-After (never 500), and recovers after. */
+/**
+ * With the database down, or answering nothing (frozen with SIGSTOP), every endpoint answers 503
+ * with Retry-After (never 500, and within a bound of the socket timeout), and recovers after.
+ */
 class DatabaseOutageIT {
     @RegisterExtension
     static final KafkaExtension KAFKA = new KafkaExtension(1);
@@ -47,6 +51,45 @@ class DatabaseOutageIT {
                     () -> h.api.get("/api/v1/sync/commands/outage-1", token), r -> r.status() == 200,
                     "a poll answered after the restart");
             assertEquals(command, after.body().path("commands").get(0).path("commandId").asText());
+        } finally {
+            TempDirs.deleteRecursively(dir);
+        }
+    }
+
+    @Test
+    void databaseThatStopsAnsweringIsA503WithinTheSocketTimeout() {
+        Path dir = TempDirs.create("pg-hang-");
+        try (PostgresServer pg = PostgresServer.start(dir.resolve("data"),
+                Path.of(System.getProperty("java.io.tmpdir"), "pg-binaries"), 0, false);
+             Harness h = new Harness(KAFKA.bootstrapServers(), pg.jdbcUrl(), Map.of(
+                     "database.statement-timeout", "1s", "database.socket-timeout", "2s"))) {
+            String token = h.register("hang-1");
+            // GIVEN the database stops answering without closing its connections
+            Signals.stopTree(pg.pid());
+            long list;
+            long poll;
+            Api.Response listAnswer;
+            Api.Response pollAnswer;
+            try {
+                // WHEN an operator and a device call
+                long t0 = System.nanoTime();
+                listAnswer = h.api.get("/api/v1/devices", h.operator());
+                list = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+                t0 = System.nanoTime();
+                pollAnswer = h.api.get("/api/v1/sync/commands/hang-1", token);
+                poll = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+            } finally {
+                Signals.continueTree(pg.pid());
+            }
+            // THEN both get a retryable 503 within a bound of the 2 s socket timeout, not a hang
+            System.out.println("event=database_hang_it list_ms=" + list + " poll_ms=" + poll);
+            assertEquals(503, listAnswer.status(), listAnswer.raw());
+            assertEquals("unavailable", listAnswer.errorCode());
+            assertEquals(503, pollAnswer.status(), pollAnswer.raw());
+            assertTrue(list < 10_000 && poll < 10_000, "answered after " + list + " ms and " + poll + " ms");
+            // AND once it answers again so does the dispatcher
+            Await.until(Duration.ofSeconds(60), () -> h.api.get("/api/v1/devices", h.operator()).status(),
+                    s -> s == 200, "devices listed after the database answers again");
         } finally {
             TempDirs.deleteRecursively(dir);
         }

@@ -1,12 +1,14 @@
 package io.edgesync.agent;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /**
  * The agent's meters, read from the store when scraped: records by sync status (a bounded tag),
- * unsynced records dropped under drop-oldest, and whether uploads are stopped by a 401/403.
+ * unsynced records dropped under drop-oldest (a counter, {@code edgesync_agent_records_dropped_total},
+ * kept in the store across restarts), and whether uploads are stopped by a 401/403.
  */
 public final class AgentMetrics {
     public static final String RECORDS = "edgesync.agent.records";
@@ -22,7 +24,7 @@ public final class AgentMetrics {
             Gauge.builder(RECORDS, agent, a -> a.store().count(status)).tag("status", status)
                     .description("Records in the local store by sync status").register(registry);
         }
-        Gauge.builder(DROPPED, agent, a -> a.store().droppedRecords())
+        FunctionCounter.builder(DROPPED, agent, a -> a.store().droppedRecords())
                 .description("Unsynced records dropped because the store was full (drop-oldest)").register(registry);
         Gauge.builder(SYNC_STOPPED, agent, a -> a.syncStopped() ? 1 : 0)
                 .description("1 while uploads are stopped by a refused device token").register(registry);

@@ -10,11 +10,14 @@ import io.edgesync.gateway.auth.DeviceAuthenticator;
 import io.edgesync.gateway.kafka.KafkaReachability;
 import io.edgesync.gateway.kafka.TelemetryPublisher;
 import io.edgesync.gateway.limit.DeviceRateLimiter;
+import io.edgesync.gateway.tables.TableRegistryCache;
+import io.edgesync.gateway.tables.TableRowPublisher;
+import io.edgesync.gateway.tables.TableRowsHandler;
 import io.edgesync.gateway.tls.TlsConnector;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.http.HttpServers;
 import io.javalin.Javalin;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.edgesync.shared.metrics.ServiceMeters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +39,7 @@ public final class IngestGateway implements AutoCloseable {
     private static final Duration RESPONSE_WRITE_GRACE = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(IngestGateway.class);
     private static final String TELEMETRY_PATH = "/api/v1/sync/telemetry";
+    private static final String TABLES_PATH = "/api/v1/sync/tables/{table}";
     private static final Duration AUTH_READY_WAIT = Duration.ofSeconds(30);
 
     private final GatewayConfig config;
@@ -109,13 +113,13 @@ public final class IngestGateway implements AutoCloseable {
 
     private static IngestGateway start(GatewayConfig config, DeviceAuthenticator authenticator,
                                        BooleanSupplier authReady, AutoCloseable authResources) {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = ServiceMeters.registry();
         Semaphore inFlight = new Semaphore(config.maxInFlightRecords());
         GatewayMetrics metrics = new GatewayMetrics(registry,
                 () -> config.maxInFlightRecords() - inFlight.availablePermits());
         KafkaReachability reachability = KafkaReachability.start(config.kafkaBootstrap(), Duration.ofSeconds(1));
         TelemetryPublisher publisher = TelemetryPublisher.create(config.kafkaBootstrap(), config.produceTimeout(),
-                config.producer());
+                config.producer()).withMetrics(registry);
         AtomicBoolean accepting = new AtomicBoolean(false);
         RequestGate gate = new RequestGate();
         ExecutorService responder = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -135,7 +139,20 @@ public final class IngestGateway implements AutoCloseable {
                 metrics, responder, config.maxTimestampAhead());
         app.post(TELEMETRY_PATH, telemetry);
         app.after(TELEMETRY_PATH, ctx -> metrics.request(ctx.statusCode()));
-        IngestGateway gateway = new IngestGateway(config, app, publisher, ready, authResources, accepting, gate,
+        TableRegistryCache tableRegistry = TableRegistryCache.start(config.kafkaBootstrap());
+        TableRowPublisher tablePublisher = TableRowPublisher.create(config.kafkaBootstrap(), config.produceTimeout());
+        app.post(TABLES_PATH, new TableRowsHandler(new TableRowsHandler.Wiring(new UploadReader(config.maxBatchBytes()),
+                config.maxBatchRecords(), authenticator,
+                new DeviceRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), Clock.systemUTC()), gate,
+                inFlight, config.produceTimeout(), Clock.systemUTC(), metrics, responder,
+                () -> reachability.reachable() && authReady.getAsBoolean()), tableRegistry, tablePublisher));
+        app.after(TABLES_PATH, ctx -> metrics.request(ctx.statusCode()));
+        AutoCloseable resources = () -> {
+            tablePublisher.close();
+            tableRegistry.close();
+            authResources.close();
+        };
+        IngestGateway gateway = new IngestGateway(config, app, publisher, ready, resources, accepting, gate,
                 metrics, responder, reachability);
         try {
             if (config.tls().enabled()) {

@@ -1,12 +1,15 @@
 package io.edgesync.processor;
 
+import io.edgesync.processor.tables.TableRowsTopology;
 import io.edgesync.processor.topology.TelemetryTopology;
 import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.kafka.Topics;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.edgesync.processor.topology.RecordOutcomes;
+import io.edgesync.shared.metrics.ServiceMeters;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
@@ -48,16 +51,17 @@ public final class StreamProcessor implements AutoCloseable {
     }
 
     public static StreamProcessor start(ProcessorConfig config) {
+        PrometheusMeterRegistry metrics = ServiceMeters.registry();
         StreamsBuilder builder = new StreamsBuilder();
-        TelemetryTopology.build(builder, config);
+        TelemetryTopology.build(builder, config, new RecordOutcomes(metrics));
+        TableRowsTopology.build(builder, config);
         KafkaStreams streams = new KafkaStreams(builder.build(), properties(config));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("event=stream_thread_failed", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                     .REPLACE_THREAD;
         });
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, Tags.of("stage", "processor"));
         streamsMetrics.bindTo(metrics);
         Gauge.builder(RUNNING_GAUGE, streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 while Kafka Streams is RUNNING, else 0").register(metrics);

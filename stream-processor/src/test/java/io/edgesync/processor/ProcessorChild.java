@@ -1,14 +1,14 @@
 package io.edgesync.processor;
 
 import io.edgesync.shared.config.ConfigSource;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * The stream processor as a separate JVM, for tests that kill it. Arguments: bootstrap servers,
- * application id, state directory. Prints {@link #RUNNING} once the topology runs; stops cleanly
- * when its standard input closes (so it never outlives the test that started it).
+ * The stream processor as a separate JVM, for tests that kill it (run with
+ * {@link io.edgesync.testsupport.ChildJvm}). Arguments: bootstrap servers, application id, state
+ * directory. Prints {@link #RUNNING} once the topology runs; runs until killed or stopped.
  */
 public final class ProcessorChild {
     public static final String RUNNING = "CHILD_PROCESSOR_RUNNING";
@@ -16,7 +16,7 @@ public final class ProcessorChild {
     private ProcessorChild() {
     }
 
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws InterruptedException {
         ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(Map.of(
                 "kafka.bootstrap-servers", args[0],
                 "processor.application-id", args[1],
@@ -25,16 +25,14 @@ public final class ProcessorChild {
                 "processor.port", "-1",
                 "processor.stats-interval", "1s",
                 "processor.commit-interval", "100ms")));
-        try (StreamProcessor processor = StreamProcessor.start(config)) {
-            if (!processor.awaitRunning(Duration.ofMinutes(3))) {
-                System.out.println("CHILD_PROCESSOR_FAILED state=" + processor.state());
-                System.exit(1);
-            }
-            System.out.println(RUNNING);
-            System.out.flush();
-            while (System.in.read() >= 0) {
-                // wait for the parent to close our stdin (or die)
-            }
+        StreamProcessor processor = StreamProcessor.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(processor::close, "processor-stop"));
+        if (!processor.awaitRunning(Duration.ofMinutes(3))) {
+            System.out.println("CHILD_PROCESSOR_FAILED state=" + processor.state());
+            System.exit(1);
         }
+        System.out.println(RUNNING);
+        System.out.flush();
+        new CountDownLatch(1).await();
     }
 }

@@ -9,6 +9,7 @@ import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.DeviceSyncStats;
 import io.edgesync.shared.model.TelemetryRecord;
 import io.edgesync.testsupport.Await;
+import io.edgesync.testsupport.ChildJvm;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.TempDirs;
@@ -51,12 +52,15 @@ class StreamProcessorCrashIT {
     private static final int DEVICES = 20;
     private static final Duration LONG = Duration.ofMinutes(3);
 
-    private final List<ChildProcessor> children = new ArrayList<>();
+    private final List<ChildJvm> children = new ArrayList<>();
     private Path stateDir;
 
     @AfterEach
     void stopChildren() {
-        children.forEach(ChildProcessor::close);
+        children.forEach(ChildJvm::close);
+        if (!children.isEmpty()) {
+            TempDirs.deleteRecursively(children.get(0).log());
+        }
         TempDirs.deleteRecursively(stateDir);
     }
 
@@ -88,8 +92,7 @@ class StreamProcessorCrashIT {
 
         try (KafkaProducer<String, byte[]> producer = producer()) {
             send(producer, firstHalf);
-            ChildProcessor first = start();
-            first.awaitRunning();
+            ChildJvm first = start(1);
             Await.until(LONG, () -> uncommittedCount(Topics.TELEMETRY_CLEAN.name()), n -> n >= 1_000,
                     "the first processor writing to telemetry.clean");
 
@@ -107,8 +110,7 @@ class StreamProcessorCrashIT {
             assertTrue(committedAtKill >= 0 && committedAtKill < expectedClean.size(),
                     "the kill was not mid-stream: " + committedAtKill + " of " + expectedClean.size() + " done");
 
-            ChildProcessor second = start();
-            second.awaitRunning();
+            start(2);
             Await.until(LONG, () -> KafkaTopics.caughtUp(KAFKA.bootstrapServers(), APP_ID,
                     Topics.TELEMETRY_RAW.name()), done -> done, "the restarted processor consuming all input");
         }
@@ -137,9 +139,12 @@ class StreamProcessorCrashIT {
         assertTrue(inLog >= clean.size());
     }
 
-    private ChildProcessor start() {
-        ChildProcessor child = ChildProcessor.start(KAFKA.bootstrapServers(), APP_ID, stateDir);
+    /** The {@code n}th processor JVM on the same state directory, running (its output: one log for all). */
+    private ChildJvm start(int n) {
+        ChildJvm child = ChildJvm.start("processor-" + n, stateDir.resolveSibling(stateDir.getFileName() + ".log"),
+                "384m", ProcessorChild.class, KAFKA.bootstrapServers(), APP_ID, stateDir.toString());
         children.add(child);
+        child.awaitOutput(ProcessorChild.RUNNING, n, LONG);
         return child;
     }
 

@@ -77,6 +77,21 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * PID of the postmaster (the server process, parent of every backend), from {@code postmaster.pid}
+     * in the data directory ({@code pg_ctl} starts it detached); -1 while stopped.
+     */
+    public synchronized long pid() {
+        if (postgres == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the postmaster PID in " + dataDir, e);
+        }
+    }
+
     public int port() {
         return port;
     }

@@ -4,6 +4,7 @@ import io.edgesync.sink.dlq.DeadLetters;
 import io.edgesync.sink.retry.Backoff;
 import io.edgesync.sink.retry.DbFailure;
 import io.edgesync.sink.store.BisectingWriter;
+import io.edgesync.sink.store.SinkRow;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,7 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
     private final Duration linger;
     private final Backoff backoff;
     private final SinkCounters counters;
+    private final java.util.function.Consumer<List<SinkRow>> onCommitted;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> new Thread(r,
             "cockroach-sink-writer"));
@@ -61,6 +63,13 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
 
     public SinkLoop(Consumer<byte[], byte[]> consumer, BisectingWriter writer, DeadLetters deadLetters, int batchRows,
                     Duration linger, Backoff backoff, SinkCounters counters) {
+        this(consumer, writer, deadLetters, batchRows, linger, backoff, counters, rows -> { });
+    }
+
+    /** As above; {@code onCommitted} is told the rows of every batch whose database commit succeeded. */
+    public SinkLoop(Consumer<byte[], byte[]> consumer, BisectingWriter writer, DeadLetters deadLetters, int batchRows,
+                    Duration linger, Backoff backoff, SinkCounters counters,
+                    java.util.function.Consumer<List<SinkRow>> onCommitted) {
         this.consumer = Objects.requireNonNull(consumer);
         this.writer = Objects.requireNonNull(writer);
         this.deadLetters = Objects.requireNonNull(deadLetters);
@@ -68,6 +77,7 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
         this.linger = Objects.requireNonNull(linger);
         this.backoff = Objects.requireNonNull(backoff);
         this.counters = Objects.requireNonNull(counters);
+        this.onCommitted = Objects.requireNonNull(onCommitted);
     }
 
     @Override
@@ -212,6 +222,7 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void committed(PendingBatch batch, int written, boolean syncCommit) {
+        onCommitted.accept(batch.rows());
         commit(batch.offsets(), syncCommit);
         counters.recordsCommitted.addAndGet(batch.size());
         counters.rowsWritten.addAndGet(written);

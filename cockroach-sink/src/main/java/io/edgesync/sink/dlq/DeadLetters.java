@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,6 +39,8 @@ public final class DeadLetters implements AutoCloseable {
         UNDECODABLE("undecodable"),
         /** Decoded but missing a required field. */
         INVALID_RECORD("invalid_record"),
+        /** A table row for a table that is not registered in sync_tables. */
+        UNKNOWN_TABLE("unknown_table"),
         /** The database refused the row (SQLSTATE class 22 or 23, in {@value #HEADER_SQLSTATE}). */
         DB_REJECTED("db_rejected");
 
@@ -68,6 +72,11 @@ public final class DeadLetters implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, "cockroach-sink-dlq"),
                 new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** The DLQ producer's meters ({@code kafka_producer_*}, tag {@code stage="sink"}); closed with this. */
+    public KafkaClientMetrics meters() {
+        return new KafkaClientMetrics(producer, Tags.of("stage", "sink"));
     }
 
     /** Sends every letter and waits for the broker to acknowledge all of them. */

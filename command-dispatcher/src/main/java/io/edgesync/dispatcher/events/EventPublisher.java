@@ -85,6 +85,12 @@ public final class EventPublisher implements AutoCloseable {
                 + entry.deviceId() + "; repeat the request", Map.of(), Duration.ofSeconds(1));
     }
 
+    /** The producer's meters ({@code kafka_producer_*}, tag {@code stage="dispatcher"}). */
+    public io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics meters() {
+        return new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(producer,
+                io.micrometer.core.instrument.Tags.of("stage", "dispatcher"));
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));

@@ -112,7 +112,7 @@ class LocalIngestServerIT {
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("edgesync_agent_records{status=\"pending\"} 1.0")
                 || r.body().contains("edgesync_agent_records{status=\"syncing\"} 1.0"), r.body());
-        assertTrue(r.body().contains("edgesync_agent_records_dropped 0.0"), r.body());
+        assertTrue(r.body().contains("edgesync_agent_records_dropped_total 0.0"), r.body());
         assertTrue(r.body().contains("edgesync_agent_sync_stopped 0.0"), r.body());
     }
 }

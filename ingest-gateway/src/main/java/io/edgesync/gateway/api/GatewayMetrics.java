@@ -44,6 +44,13 @@ public final class GatewayMetrics {
         for (Pressure p : Pressure.values()) {
             pressureCounter(p);
         }
+        // the per-record codes, at zero until the first rejection, so rates over them exist
+        for (String code : java.util.List.of(io.edgesync.shared.model.RecordValidator.MISSING_FIELD,
+                io.edgesync.shared.model.RecordValidator.INVALID_FIELD,
+                io.edgesync.shared.model.RecordValidator.DEVICE_MISMATCH,
+                io.edgesync.shared.model.RecordValidator.METADATA_TOO_LARGE)) {
+            registry.counter(RECORDS_REJECTED, "code", code);
+        }
     }
 
     public void request(int status) {

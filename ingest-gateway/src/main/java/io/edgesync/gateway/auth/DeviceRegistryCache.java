@@ -12,6 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,39 +30,64 @@ import org.slf4j.LoggerFactory;
  * {@code device.registry} from its beginning and followed while the gateway runs (no consumer
  * group: every gateway instance reads everything). A new entry is visible within one poll, well
  * under the 5 s the contract allows for revocations. A tombstone (deleted device) refuses every token.
+ *
+ * <p>If the reader fails (any error of its consumer), it is not left dead: {@link #loaded()} goes
+ * false at once (the gateway is then not ready, so no upload is judged on a registry that stopped
+ * following), and the reader starts again with a new consumer after a backoff (doubling up to
+ * {@link #MAX_BACKOFF}), reads the topic from its beginning again, and is loaded again at its end.
+ * Entries already read stay in force meanwhile.
  */
 public final class DeviceRegistryCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRegistryCache.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final Map<String, RegistryEntry> entries = new ConcurrentHashMap<>();
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Supplier<Consumer<String, byte[]>> consumers;
+    private final Duration firstBackoff;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean loaded = new AtomicBoolean(false);
+    private final AtomicLong restarts = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Thread thread;
+    private volatile Consumer<String, byte[]> consumer;
 
-    private DeviceRegistryCache(String bootstrapServers) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "ingest-gateway-registry",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
-                new StringDeserializer(), new ByteArrayDeserializer());
+    DeviceRegistryCache(Supplier<Consumer<String, byte[]>> consumers, Duration firstBackoff) {
+        this.consumers = consumers;
+        this.firstBackoff = firstBackoff;
         this.thread = new Thread(this::run, "gateway-registry");
         this.thread.setDaemon(true);
     }
 
     public static DeviceRegistryCache start(String bootstrapServers) {
-        DeviceRegistryCache cache = new DeviceRegistryCache(bootstrapServers);
+        return start(() -> new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "ingest-gateway-registry",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                new StringDeserializer(), new ByteArrayDeserializer()), Duration.ofSeconds(1));
+    }
+
+    static DeviceRegistryCache start(Supplier<Consumer<String, byte[]>> consumers, Duration firstBackoff) {
+        DeviceRegistryCache cache = new DeviceRegistryCache(consumers, firstBackoff);
         cache.thread.start();
         return cache;
     }
 
-    /** True once everything the topic held at start has been read: until then a revocation may be unseen. */
+    /**
+     * True once everything the topic held when the current reader started has been read, and while that
+     * reader runs: until then (and after a failure, until the restarted reader has caught up) a
+     * revocation may be unseen.
+     */
     public boolean loaded() {
         return loaded.get();
+    }
+
+    /** How often the reader failed and was started again. */
+    public long restarts() {
+        return restarts.get();
     }
 
     /** The latest entry of a device, if the dispatcher wrote one. */
@@ -68,37 +96,62 @@ public final class DeviceRegistryCache implements AutoCloseable {
     }
 
     private void run() {
+        Duration backoff = firstBackoff;
         try {
-            List<TopicPartition> partitions = List.of();
-            while (running.get() && partitions.isEmpty()) {
-                partitions = partitions();
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endAtStart = running.get() ? consumer.endOffsets(partitions) : Map.of();
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-                    apply(r.key(), r.value());
+                try {
+                    consumer = consumers.get();
+                    follow(consumer);
+                } catch (WakeupException e) {
+                    // closing
+                } catch (RuntimeException e) {
+                    if (loaded.getAndSet(false)) {
+                        backoff = firstBackoff; // it had been working: a fresh failure, not a persistent one
+                    }
+                    restarts.incrementAndGet();
+                    LOG.error("event=registry_reader_failed error={} restart_in_ms={}", e.getClass().getSimpleName(),
+                            backoff.toMillis());
+                } finally {
+                    closeQuietly(consumer);
                 }
-                if (!loaded.get() && endAtStart.entrySet().stream()
-                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    loaded.set(true);
-                    LOG.info("event=registry_loaded devices={}", entries.size());
+                if (running.get() && stopRequested.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
                 }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("event=registry_reader_failed error={}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            loaded.set(false);
             stopped.countDown();
         }
     }
 
-    private List<TopicPartition> partitions() {
+    /** Reads the topic from its beginning, then follows it until stopped or it fails. */
+    private void follow(Consumer<String, byte[]> c) {
+        List<TopicPartition> partitions = List.of();
+        while (running.get() && partitions.isEmpty()) {
+            partitions = partitions(c);
+        }
+        c.assign(partitions);
+        c.seekToBeginning(partitions);
+        Map<TopicPartition, Long> endAtStart = running.get() ? c.endOffsets(partitions) : Map.of();
+        boolean caughtUp = false;
+        while (running.get()) {
+            for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
+                apply(r.key(), r.value());
+            }
+            if (!caughtUp && endAtStart.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                caughtUp = true;
+                loaded.set(true);
+                LOG.info("event=registry_loaded devices={} restarts={}", entries.size(), restarts.get());
+            }
+        }
+    }
+
+    private static List<TopicPartition> partitions(Consumer<String, byte[]> c) {
         try {
-            return consumer.partitionsFor(Topics.DEVICE_REGISTRY.name(), Duration.ofSeconds(5)).stream()
+            return c.partitionsFor(Topics.DEVICE_REGISTRY.name(), Duration.ofSeconds(5)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             LOG.warn("event=registry_topic_unavailable topic={}", Topics.DEVICE_REGISTRY.name());
@@ -126,10 +179,25 @@ public final class DeviceRegistryCache implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(Consumer<String, byte[]> c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.info("event=registry_consumer_close_failed error={}", e.getClass().getSimpleName());
+        }
+    }
+
     @Override
     public void close() {
         running.set(false);
-        consumer.wakeup();
+        stopRequested.countDown();
+        Consumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
         try {
             stopped.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Callback;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -43,6 +46,8 @@ public final class TelemetryPublisher implements AutoCloseable {
     private final Supplier<Producer<byte[], byte[]>> factory;
     private final AtomicReference<Producer<byte[], byte[]>> producer;
     private volatile boolean closed;
+    private MeterRegistry registry;
+    private KafkaClientMetrics producerMetrics;
 
     /**
      * @param factory makes a producer; called once now, and again when the idempotent producer's
@@ -52,6 +57,24 @@ public final class TelemetryPublisher implements AutoCloseable {
     public TelemetryPublisher(Supplier<Producer<byte[], byte[]>> factory) {
         this.factory = factory;
         this.producer = new AtomicReference<>(factory.get());
+    }
+
+    /** The producer's meters ({@code kafka_producer_*}) in {@code registry}, following replacements. */
+    public synchronized TelemetryPublisher withMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        bindMetrics(producer.get());
+        return this;
+    }
+
+    private synchronized void bindMetrics(Producer<byte[], byte[]> current) {
+        if (registry == null) {
+            return;
+        }
+        if (producerMetrics != null) {
+            producerMetrics.close();
+        }
+        producerMetrics = new KafkaClientMetrics(current, Tags.of("stage", "gateway"));
+        producerMetrics.bindTo(registry);
     }
 
     public static TelemetryPublisher create(String bootstrapServers, Duration produceTimeout,
@@ -116,6 +139,7 @@ public final class TelemetryPublisher implements AutoCloseable {
         }
         Producer<byte[], byte[]> fresh = factory.get();
         if (producer.compareAndSet(broken, fresh)) {
+            bindMetrics(fresh);
             LOG.warn("event=producer_replaced reason={}", error.getClass().getSimpleName());
             Thread closer = new Thread(() -> broken.close(Duration.ZERO), "gateway-producer-close");
             closer.setDaemon(true);
@@ -132,6 +156,11 @@ public final class TelemetryPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        synchronized (this) {
+            if (producerMetrics != null) {
+                producerMetrics.close();
+            }
+        }
         producer.get().close(Duration.ofSeconds(10));
     }
 

@@ -15,6 +15,12 @@ import java.util.Objects;
  * Configuration values from, in increasing precedence: declared defaults, a YAML file (nested
  * maps flatten to dotted keys), overrides (command-line flags) and the environment
  * ({@code EDGESYNC_...}). A pure function of its inputs: tests pass maps, not the real environment.
+ *
+ * <p>Every setting can also be read from a file named by its environment variable with {@code _FILE}
+ * appended ({@code EDGESYNC_DISPATCHER_OPERATOR_TOKEN_FILE=/run/secrets/operator-token}), the
+ * convention of Docker and Kubernetes secrets: the file's content, without a trailing line break, is
+ * the value, at the environment's precedence. Setting both the variable and its {@code _FILE} form is
+ * an error.
  */
 public final class ConfigSource {
     private final Map<String, String> file;
@@ -62,6 +68,15 @@ public final class ConfigSource {
     public <T> T get(Setting<T> setting) {
         String raw = env.get(setting.envName());
         String origin = "environment variable " + setting.envName();
+        String fromFile = env.get(fileEnvName(setting));
+        if (fromFile != null) {
+            if (raw != null) {
+                throw new ConfigException("both " + setting.envName() + " and " + fileEnvName(setting)
+                        + " are set; set only one");
+            }
+            raw = readValueFile(setting, fromFile);
+            origin = "file " + fromFile + " (" + fileEnvName(setting) + ")";
+        }
         if (raw == null) {
             raw = file.get(setting.key());
             origin = "key " + setting.key();
@@ -78,6 +93,22 @@ public final class ConfigSource {
         } catch (RuntimeException e) {
             String shown = setting.secret() ? "***" : "'" + raw + "'";
             throw new ConfigException("invalid " + origin + ": " + shown + "; accepted: " + setting.accepted());
+        }
+    }
+
+    /** The environment variable naming a file that holds the setting's value: {@code EDGESYNC_..._FILE}. */
+    public static String fileEnvName(Setting<?> setting) {
+        return setting.envName() + "_FILE";
+    }
+
+    private static String readValueFile(Setting<?> setting, String file) {
+        try {
+            String content = Files.readString(Path.of(file));
+            return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+                    : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("cannot read " + fileEnvName(setting) + " file " + file + " for "
+                    + setting.key() + ": " + e.getClass().getSimpleName());
         }
     }
 

@@ -2,6 +2,8 @@ package io.edgesync.shared.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -17,15 +19,43 @@ public final class Database {
      *                User and password may be URL parameters.
      */
     public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName) {
+        return pool(jdbcUrl, maxPoolSize, poolName, DatabaseTimeouts.DEFAULT);
+    }
+
+    /**
+     * A pool whose every statement is bounded: the server cancels one running longer than
+     * {@code statementTimeout}; the driver fails one that gets no answer for {@code socketTimeout}
+     * (a database that stopped answering without closing the connection), and connecting or waiting
+     * for a pooled connection fails after {@code socketTimeout} too. Only client-side settings and the
+     * {@code options} startup parameter are used, so the same pool works on PostgreSQL and CockroachDB.
+     */
+    public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName, DatabaseTimeouts timeouts) {
+        return pool(jdbcUrl, maxPoolSize, poolName, timeouts, null);
+    }
+
+    /** As above, with the pool's meters ({@code hikaricp_connections_*}, tag {@code pool}) in {@code metrics}. */
+    public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName, DatabaseTimeouts timeouts,
+                                        MeterRegistry metrics) {
         HikariConfig config = new HikariConfig();
+        if (metrics != null) {
+            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
+        }
         config.setJdbcUrl(jdbcUrl);
         config.setMaximumPoolSize(maxPoolSize);
         config.setMinimumIdle(1);
         config.setPoolName(poolName);
-        config.setConnectionTimeout(10_000);
+        long socketMs = timeouts.socketTimeout().toMillis();
+        config.setConnectionTimeout(Math.max(250, socketMs));
+        config.setValidationTimeout(Math.max(250, Math.min(5_000, socketMs / 2)));
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", poolName);
+        int socketSeconds = timeouts.socketTimeoutSeconds();
+        config.addDataSourceProperty("socketTimeout", Integer.toString(socketSeconds));
+        config.addDataSourceProperty("connectTimeout", Integer.toString(socketSeconds));
+        config.addDataSourceProperty("loginTimeout", Integer.toString(socketSeconds));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("options", "-c statement_timeout=" + timeouts.statementTimeout().toMillis());
         return new HikariDataSource(config);
     }
 

@@ -1,5 +1,8 @@
 package io.edgesync.shared.db;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Transactions {
     public static final String SERIALIZATION_FAILURE = "40001";
+    public static final String RETRIES = "edgesync.db.transaction.retries";
+    public static final String RETRIES_EXHAUSTED = "edgesync.db.transaction.retries.exhausted";
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
 
     @FunctionalInterface
@@ -26,14 +31,29 @@ public final class Transactions {
     private final DataSource dataSource;
     private final int maxAttempts;
     private final Duration initialBackoff;
+    private final Counter retries;
+    private final Counter exhausted;
 
     public Transactions(DataSource dataSource, int maxAttempts, Duration initialBackoff) {
+        this(dataSource, maxAttempts, initialBackoff, new SimpleMeterRegistry());
+    }
+
+    /**
+     * As above, counting in {@code metrics} the retries after a 40001 ({@code
+     * edgesync_db_transaction_retries_total}) and the transactions that still failed with 40001 after
+     * the last attempt ({@code edgesync_db_transaction_retries_exhausted_total}).
+     */
+    public Transactions(DataSource dataSource, int maxAttempts, Duration initialBackoff, MeterRegistry metrics) {
         this.dataSource = Objects.requireNonNull(dataSource);
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1");
         }
         this.maxAttempts = maxAttempts;
         this.initialBackoff = Objects.requireNonNull(initialBackoff);
+        this.retries = Counter.builder(RETRIES).description("Transactions retried after SQLSTATE 40001")
+                .register(metrics);
+        this.exhausted = Counter.builder(RETRIES_EXHAUSTED)
+                .description("Transactions that failed with SQLSTATE 40001 on their last attempt").register(metrics);
     }
 
     public Transactions(DataSource dataSource) {
@@ -53,9 +73,14 @@ public final class Transactions {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (!isRetryable(e) || attempt >= maxAttempts) {
+                if (!isRetryable(e)) {
                     throw e;
                 }
+                if (attempt >= maxAttempts) {
+                    exhausted.increment();
+                    throw e;
+                }
+                retries.increment();
                 long cap = initialBackoff.toMillis() << Math.min(attempt - 1, 10);
                 long sleep = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
                 LOG.info("event=tx_retry sqlstate={} attempt={} max_attempts={} backoff_ms={}",

@@ -8,6 +8,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.edgesync.shared.metrics.HttpServerMeters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The parts every EdgeSync HTTP service shares: loopback-or-configured bind address, the one error
  * shape for every status (no HTML error pages, no stack traces), {@code /health/live},
- * {@code /health/ready} and {@code /metrics}.
+ * {@code /health/ready} and {@code /metrics}, and a timer of every request answered
+ * ({@link HttpServerMeters}).
  */
 public final class HttpServers {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
@@ -45,8 +47,10 @@ public final class HttpServers {
 
     private static Javalin create(String service, PrometheusMeterRegistry metrics, BooleanSupplier live,
                                   BooleanSupplier ready, long maxRequestBytes, Consumer<JavalinConfig> customize) {
+        HttpServerMeters requests = new HttpServerMeters(metrics);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
+            config.requestLogger.http(requests::record);
             config.http.maxRequestSize = maxRequestBytes;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.useVirtualThreads = false;

@@ -4,6 +4,8 @@ import io.edgesync.shared.json.JsonSerde;
 import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.DeviceSyncStats;
 import io.edgesync.shared.model.TelemetryRecord;
+import io.edgesync.shared.tables.TableDefinition;
+import io.edgesync.shared.tables.TableRow;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
@@ -55,8 +57,21 @@ public final class Topics {
     public static final Topic<String, JsonNode> COMMAND_EVENTS =
             new Topic<>("command.events", KEY, JSON, DELETE_30D);
 
+    /** Header of the table-row topics naming the row's table (also in the value). */
+    public static final String HEADER_TABLE = "table";
+    /** Rows of synced tables as accepted by the gateway, duplicates included. Key: host (device) id. */
+    public static final Topic<String, TableRow> TABLE_ROWS_RAW =
+            new Topic<>("table-rows.raw", KEY, new JsonSerde<>(TableRow.class), DELETE_7D);
+    /** Table rows after dedupe per (host, table, key) and latest-version-wins. Key: host (device) id. */
+    public static final Topic<String, TableRow> TABLE_ROWS_CLEAN =
+            new Topic<>("table-rows.clean", KEY, new JsonSerde<>(TableRow.class), DELETE_30D);
+    /** Tables registered for sync (from the central sync_tables). Key: table name. */
+    public static final Topic<String, TableDefinition> SYNC_TABLE_REGISTRY =
+            new Topic<>("sync.table-registry", KEY, new JsonSerde<>(TableDefinition.class), COMPACT);
+
     public static final List<Topic<?, ?>> ALL = List.of(TELEMETRY_RAW, TELEMETRY_CLEAN, TELEMETRY_CONFLICTS,
-            TELEMETRY_DLQ, DEVICE_REGISTRY, DEVICE_SYNC_STATS, COMMAND_EVENTS);
+            TELEMETRY_DLQ, DEVICE_REGISTRY, DEVICE_SYNC_STATS, COMMAND_EVENTS, TABLE_ROWS_RAW, TABLE_ROWS_CLEAN,
+            SYNC_TABLE_REGISTRY);
 
     private Topics() {
     }

@@ -1,5 +1,8 @@
 package io.edgesync.processor.topology;
 
+import io.edgesync.processor.ProcessorConfig;
+import io.edgesync.processor.retention.IncrementalPurge;
+import io.edgesync.processor.retention.RetentionClock;
 import io.edgesync.processor.state.DeviceTotals;
 import io.edgesync.processor.state.IdentityState;
 import io.edgesync.shared.json.Json;
@@ -8,16 +11,12 @@ import io.edgesync.shared.model.RecordOrdering;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,24 +31,33 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
 
     private final long retentionMs;
     private final Duration purgeInterval;
+    private final int purgeBatch;
+    private final RetentionClock clock;
     private final Duration statsInterval;
+    private final RecordOutcomes outcomes;
     private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, IdentityState> identities;
+    private IncrementalPurge<IdentityState> purge;
     private DeviceStatsRecorder stats;
 
-    DedupeProcessor(Duration retention, Duration purgeInterval, Duration statsInterval) {
-        this.retentionMs = retention.toMillis();
-        this.purgeInterval = purgeInterval;
-        this.statsInterval = statsInterval;
+    DedupeProcessor(ProcessorConfig config, RecordOutcomes outcomes) {
+        this.outcomes = java.util.Objects.requireNonNull(outcomes);
+        this.retentionMs = config.retention().toMillis();
+        this.purgeInterval = config.purgeInterval();
+        this.purgeBatch = config.purgeBatch();
+        this.clock = new RetentionClock(config.maxClockSkew());
+        this.statsInterval = config.statsInterval();
     }
 
     @Override
     public void init(ProcessorContext<byte[], Outcome> context) {
         this.context = context;
         this.identities = context.getStateStore(TelemetryTopology.IDENTITY_STORE);
+        this.purge = new IncrementalPurge<>(identities, purgeBatch);
         KeyValueStore<String, DeviceTotals> totals = context.getStateStore(TelemetryTopology.STATS_STORE);
         this.stats = new DeviceStatsRecorder(totals);
-        context.schedule(purgeInterval, PunctuationType.STREAM_TIME, this::purgeExpired);
+        // wall clock, not stream time: one record with a far-future timestamp cannot trigger purges
+        context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
         context.schedule(statsInterval, PunctuationType.WALL_CLOCK_TIME, this::publishStats);
     }
 
@@ -62,37 +70,47 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
         }
         TelemetryRecord incoming = parsed.record();
         long hash = RecordOrdering.payloadHash(incoming);
-        long streamTime = Math.max(context.currentStreamTimeMs(), in.timestamp());
+        long now = clock.now(context, in.timestamp());
+        long touchedAt = clock.touchedAt(context, in.timestamp());
         String identity = incoming.identity();
         IdentityState current = identities.get(identity);
-        if (current != null && current.expired(streamTime, retentionMs)) {
+        if (current != null && current.expired(now, retentionMs)) {
             current = null;
         }
         Decision decision = Decision.decide(current, incoming.version(), incoming.timestamp(), hash);
         if (decision.duplicate()) {
-            IdentityState touched = current.touched(in.timestamp());
+            IdentityState touched = current.touched(touchedAt);
             if (touched != current) {
                 identities.put(identity, touched);
             }
             stats.record(incoming, 0, 1, 0);
+            outcomes.duplicate();
             return;
         }
         // everything that can fail comes before the first write, so a failed record changes nothing
         ConflictRecord conflict = decision.conflictType() == null ? null : conflict(incoming, current, decision);
         if (decision.incomingWins()) {
             byte[] json = Json.toBytes(incoming);
-            identities.put(identity, current == null ? IdentityState.first(incoming, hash, json, in.timestamp())
-                    : current.replacedBy(incoming, hash, json, in.timestamp()));
+            identities.put(identity, current == null ? IdentityState.first(incoming, hash, json, touchedAt)
+                    : current.replacedBy(incoming, hash, json, touchedAt));
             context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.Clean(json),
                     in.timestamp(), in.headers()));
         } else {
-            identities.put(identity, current.withLoser(hash, in.timestamp()));
+            identities.put(identity, current.withLoser(hash, touchedAt));
         }
         if (conflict != null) {
             context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.Conflict(conflict),
                     in.timestamp(), in.headers()));
         }
         stats.record(incoming, decision.incomingWins() ? 1 : 0, 0, conflict == null ? 0 : 1);
+        if (decision.incomingWins()) {
+            outcomes.clean();
+        } else {
+            outcomes.superseded();
+        }
+        if (conflict != null) {
+            outcomes.conflict(conflict.conflictType());
+        }
     }
 
     private ConflictRecord conflict(TelemetryRecord incoming, IdentityState current, Decision decision) {
@@ -108,6 +126,7 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
                 source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
         context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.DeadLetter(in.value()),
                 in.timestamp(), DeadLetters.headers(in.headers(), reason, message, source)));
+        outcomes.deadLettered(reason);
     }
 
     private void publishStats(long now) {
@@ -115,19 +134,13 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
                 s.deviceId().getBytes(StandardCharsets.UTF_8), new Outcome.Stats(s), now, new RecordHeaders())));
     }
 
-    private void purgeExpired(long streamTime) {
-        List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, IdentityState> all = identities.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, IdentityState> e = all.next();
-                if (e.value.expired(streamTime, retentionMs)) {
-                    expired.add(e.key);
-                }
-            }
-        }
-        expired.forEach(identities::delete);
-        if (!expired.isEmpty()) {
-            LOG.info("event=identities_expired count={} stream_time={}", expired.size(), streamTime);
+    /** One bounded purge step (see {@link IncrementalPurge}), on the retention clock. */
+    private void purgeExpired(long wallClock) {
+        long now = clock.now(context);
+        IncrementalPurge.Step step = purge.step(state -> state.expired(now, retentionMs));
+        if (step.deleted() > 0) {
+            LOG.info("event=identities_expired count={} examined={} retention_clock={}", step.deleted(),
+                    step.examined(), now);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.state.DeviceTotalsSerde;
 import io.edgesync.processor.state.IdentityStateSerde;
 import io.edgesync.shared.kafka.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -26,6 +27,11 @@ public final class TelemetryTopology {
     }
 
     public static void build(StreamsBuilder builder, ProcessorConfig config) {
+        build(builder, config, new RecordOutcomes(new SimpleMeterRegistry()));
+    }
+
+    /** As above, counting every decision in {@code outcomes}. */
+    public static void build(StreamsBuilder builder, ProcessorConfig config, RecordOutcomes outcomes) {
         // identities are mostly written once: a cache in front would only copy them (measured: more CPU
         // per record); per-device totals change with every record and are cached, so each device's
         // totals reach RocksDB and the changelog once per commit
@@ -36,8 +42,7 @@ public final class TelemetryTopology {
 
         builder.stream(Topics.TELEMETRY_RAW.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName("telemetry-raw"))
-                .process(() -> new DedupeProcessor(config.retention(), config.purgeInterval(),
-                        config.statsInterval()), Named.as("dedupe"), IDENTITY_STORE, STATS_STORE)
+                .process(() -> new DedupeProcessor(config, outcomes), Named.as("dedupe"), IDENTITY_STORE, STATS_STORE)
                 // each outcome names its topic: clean, conflicts, dlq or device.sync-stats (all pre-created)
                 .to((key, outcome, context) -> outcome.topic(),
                         Produced.with(Serdes.ByteArray(), new Outcome.WireSerde())

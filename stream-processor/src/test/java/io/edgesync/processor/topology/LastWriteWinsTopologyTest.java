@@ -2,8 +2,6 @@ package io.edgesync.processor.topology;
 
 import static io.edgesync.processor.topology.TopologyFixture.reading;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgesync.shared.model.ConflictRecord;
@@ -172,28 +170,5 @@ class LastWriteWinsTopologyTest {
         assertTrue(t.clean.isEmpty(), "replay wrote to telemetry.clean");
         assertTrue(t.conflicts.isEmpty(), "replay wrote to telemetry.conflicts");
         assertTrue(t.dlq.isEmpty());
-    }
-
-    @Test
-    void identityIsForgottenAfterRetentionAndRememberedWithin() {
-        t.close();
-        t = new TopologyFixture(Map.of("processor.dedupe-retention", "7d", "processor.purge-interval", "1h"));
-        var day = Duration.ofDays(1);
-        TelemetryRecord r = reading("dev-1", "r-1", 1, 1_000, 21.5);
-        TelemetryRecord other = reading("dev-2", "r-9", 1, 1_000, 1.0);
-
-        t.send(r, TopologyFixture.START);
-        t.send(r, TopologyFixture.START.plus(day.multipliedBy(6)));
-        assertEquals(List.of(r), t.clean.readValuesToList(), "a resend within the retention is a duplicate");
-
-        // the resend touched the identity at day 6: it expires 7 days later, in stream time
-        t.send(other, TopologyFixture.START.plus(day.multipliedBy(12)));
-        assertNotNull(t.identities().get(r.identity()));
-        t.send(other, TopologyFixture.START.plus(day.multipliedBy(13)).plusSeconds(3_601 * 2));
-        assertNull(t.identities().get(r.identity()), "expired identity still in the store after the purge");
-        t.clean.readValuesToList();
-
-        t.send(r, TopologyFixture.START.plus(day.multipliedBy(14)));
-        assertEquals(List.of(r), t.clean.readValuesToList(), "a forgotten identity is accepted as new");
     }
 }
