@@ -1,9 +1,13 @@
 package io.edgesync.testsupport;
 
+import io.edgesync.shared.json.Json;
+import io.edgesync.shared.model.TelemetryRecord;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,6 +45,30 @@ public final class KafkaTopics {
                 consumer.poll(Duration.ofMillis(200)).forEach(action);
             }
         }
+    }
+
+    /**
+     * How often each telemetry identity ({@code deviceId/id}) is in a topic of telemetry records
+     * (e.g. telemetry.clean), as a read_committed consumer sees it; only {@code deviceId}'s records
+     * unless it is null. Where "exactly once" is checked: a duplicate shows here, not in a table whose
+     * primary key keeps one row per identity.
+     */
+    public static Map<String, Long> telemetryCopies(String bootstrap, String topic, String deviceId) {
+        Map<String, Long> copies = new HashMap<>();
+        forEach(bootstrap, topic, r -> {
+            TelemetryRecord t = Json.fromBytes(r.value(), TelemetryRecord.class);
+            if (deviceId == null || deviceId.equals(t.deviceId())) {
+                copies.merge(t.deviceId() + "/" + t.id(), 1L, Long::sum);
+            }
+        });
+        return copies;
+    }
+
+    /** copies → number of identities with that many copies; {@code {1=n}} when each of n is there once. */
+    public static Map<Long, Long> copyHistogram(Map<String, Long> copies) {
+        Map<Long, Long> histogram = new TreeMap<>();
+        copies.values().forEach(c -> histogram.merge(c, 1L, Long::sum));
+        return histogram;
     }
 
     /** Sum of the end offsets (for a non-transactional topic: the number of records ever written). */

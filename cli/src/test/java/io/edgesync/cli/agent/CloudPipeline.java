@@ -8,6 +8,8 @@ import io.edgesync.processor.StreamProcessor;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.sink.CockroachSink;
 import io.edgesync.sink.SinkConfig;
+import io.edgesync.shared.kafka.Topics;
+import io.edgesync.testsupport.KafkaTopics;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -68,8 +70,10 @@ final class CloudPipeline implements AutoCloseable {
         return query("SELECT count(*) FROM telemetry_data WHERE device_id = ?", deviceId);
     }
 
-    long distinctIds(String deviceId) throws SQLException {
-        return query("SELECT count(DISTINCT id) FROM telemetry_data WHERE device_id = ?", deviceId);
+    /** copies → identities of the device in telemetry.clean (read_committed): {@code {1=n}} when each is there once. */
+    Map<Long, Long> copiesInClean(String deviceId) {
+        return KafkaTopics.copyHistogram(KafkaTopics.telemetryCopies(settings.get("kafka.bootstrap-servers"),
+                Topics.TELEMETRY_CLEAN.name(), deviceId));
     }
 
     private long query(String sql, String deviceId) throws SQLException {
