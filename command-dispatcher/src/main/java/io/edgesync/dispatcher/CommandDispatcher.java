@@ -6,6 +6,12 @@ import io.edgesync.dispatcher.api.CommandRoutes;
 import io.edgesync.dispatcher.api.ConfigRoutes;
 import io.edgesync.dispatcher.api.DeviceRoutes;
 import io.edgesync.dispatcher.api.Errors;
+import io.edgesync.dispatcher.api.NodeRoutes;
+import io.edgesync.dispatcher.api.SchemaRoutes;
+import io.edgesync.dispatcher.schema.SchemaService;
+import io.edgesync.dispatcher.schema.SchemaValidator;
+import io.edgesync.dispatcher.sync.FunctionTargets;
+import io.edgesync.dispatcher.sync.SyncService;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.command.CommandService;
 import io.edgesync.dispatcher.command.LongPoll;
@@ -116,7 +122,12 @@ public final class CommandDispatcher implements AutoCloseable {
         AtomicBoolean ready = new AtomicBoolean(false);
         Javalin app = HttpServers.create("command-dispatcher", metrics, ready::get, 1024 * 1024);
         Errors.install(app);
-        new DeviceRoutes(auth, devices).install(app);
+        DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices);
+        deviceRoutes.install(app);
+        SyncService sync = new SyncService(tx, FunctionTargets.NONE, clock, SyncService.PLAN_TTL,
+                config.offlineAfter());
+        new NodeRoutes(auth, devices, sync, deviceRoutes).install(app);
+        new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
 

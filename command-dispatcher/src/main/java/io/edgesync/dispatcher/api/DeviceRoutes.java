@@ -101,7 +101,7 @@ public final class DeviceRoutes {
                 "tokenVersion", entry.tokenVersion()));
     }
 
-    private void heartbeat(Context ctx) throws Exception {
+    void heartbeat(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
         Access.requireDevice(auth.authenticate(ctx), id);
         JsonNode body = Requests.object(ctx);

@@ -197,7 +197,7 @@ public final class DeviceStore {
                 rs.getString("agent_version"), rs.getLong("config_version"),
                 Columns.nullableLong(rs, "reported_config_version"), Columns.nullableLong(rs, "clock_skew_ms"),
                 Columns.nullableLong(rs, "pending_records"), iso(Columns.instant(rs, "created_at")),
-                iso(Columns.instant(rs, "last_seen_at")));
+                iso(Columns.instant(rs, "last_seen_at")), rs.getString("region"));
     }
 
     public static String iso(Instant t) {

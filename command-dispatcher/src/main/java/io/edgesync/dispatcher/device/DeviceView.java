@@ -9,5 +9,5 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record DeviceView(String deviceId, String name, String deviceType, String location, JsonNode metadata,
                          String status, String tokenStatus, long tokenVersion, String tokenExpiresAt,
                          String agentVersion, long configVersion, Long reportedConfigVersion, Long clockSkewMs,
-                         Long pendingRecords, String createdAt, String lastSeenAt) {
+                         Long pendingRecords, String createdAt, String lastSeenAt, String region) {
 }
