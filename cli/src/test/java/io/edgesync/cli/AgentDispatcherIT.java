@@ -12,6 +12,13 @@ import io.edgesync.dispatcher.DispatcherConfig;
 import io.edgesync.dispatcher.auth.LocalCredentials;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.json.Json;
+import io.edgesync.gateway.IngestGateway;
+import io.edgesync.processor.ProcessorConfig;
+import io.edgesync.processor.StreamProcessor;
+import io.edgesync.sink.CockroachSink;
+import io.edgesync.sink.SinkConfig;
+import io.edgesync.testsupport.Await;
+import io.edgesync.testsupport.FreePorts;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.PostgresExtension;
 import io.edgesync.testsupport.TempDirs;
@@ -81,6 +88,49 @@ class AgentDispatcherIT {
             JsonNode desired = operator("GET", "/api/v1/devices/edge-1/config", null, 200);
             assertTrue(desired.path("inSync").asBoolean(), desired.toString());
             assertEquals("online", operator("GET", "/api/v1/devices/edge-1", null, 200).path("status").asText());
+        }
+    }
+
+    @Test
+    void syncStatusTellsTheAgentsRealOutcomeAndTheSinksTotals() throws Exception {
+        int gatewayPort = FreePorts.pick();
+        AgentConfig config = AgentConfig.from(ConfigSource.of(Map.of(
+                "agent.device-id", "edge-2", "agent.database", dir.resolve("edge-2.db").toString(),
+                "agent.dispatcher-url", dispatcher.url(), "agent.gateway-url", "http://127.0.0.1:" + gatewayPort,
+                "agent.enrollment-key", credentials.enrollmentKey(), "agent.http.port", "-1",
+                "agent.retry.max-attempts", "1")));
+        Map<String, String> cloud = Map.of("kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "database.jdbc-url", PG.jdbcUrl(), "gateway.port", Integer.toString(gatewayPort),
+                "gateway.auth-mode", "none", "processor.state-dir", dir.resolve("streams").toString(),
+                "processor.port", "-1", "processor.stats-interval", "1s", "sink.port", "-1");
+        try (EdgeAgent agent = EdgeAgent.open(config)) {
+            agent.enrol();
+            for (int i = 0; i < 100; i++) {
+                agent.record("t", "temperature", i, "C");
+            }
+            // GIVEN the device cannot reach its gateway
+            assertTrue(!agent.syncNow().ok());
+            // WHEN it heartbeats, THEN its sync status is the failure it saw, with its pending count
+            agent.cloud().heartbeat();
+            JsonNode failing = operator("GET", "/api/v1/sync/status/edge-2", null, 200);
+            assertEquals("failed", failing.path("lastSyncStatus").asText(), failing.toString());
+            assertTrue(!failing.path("lastError").asText("").isEmpty(), failing.toString());
+            assertEquals(100, failing.path("pendingRecordsCount").asLong(), failing.toString());
+
+            // WHEN the gateway, processor and sink run and the device syncs
+            try (StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(ConfigSource.of(cloud)));
+                 CockroachSink sink = CockroachSink.start(SinkConfig.from(ConfigSource.of(cloud)));
+                 IngestGateway gateway = IngestGateway.start(ConfigSource.of(cloud))) {
+                assertTrue(agent.syncNow().ok());
+                agent.cloud().heartbeat();
+                // THEN the status is ok with nothing pending, and the sink's total counts what landed
+                JsonNode ok = Await.until(Duration.ofSeconds(60),
+                        () -> operator("GET", "/api/v1/sync/status/edge-2", null, 200),
+                        s -> s.path("totalSyncedRecords").asLong() == 100, "the sink's total for edge-2");
+                assertEquals("ok", ok.path("lastSyncStatus").asText(), ok.toString());
+                assertTrue(ok.path("lastError").isNull(), ok.toString());
+                assertEquals(0, ok.path("pendingRecordsCount").asLong(), ok.toString());
+            }
         }
     }
 

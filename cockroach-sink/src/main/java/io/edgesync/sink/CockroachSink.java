@@ -79,7 +79,7 @@ public final class CockroachSink implements AutoCloseable {
         this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("stage", "sink"));
         this.dlqMetrics = deadLetters.meters();
         BisectingWriter writer = new BisectingWriter(new BatchWriter(
-                new Transactions(dataSource, config.txMaxAttempts(), TX_INITIAL_BACKOFF, metrics)));
+                new Transactions(dataSource, config.txMaxAttempts(), TX_INITIAL_BACKOFF, metrics)), clock);
         this.loop = new SinkLoop(consumer, writer, deadLetters, config.batchRows(), config.batchLinger(),
                 new Backoff(RECONNECT_INITIAL_BACKOFF, config.reconnectBackoffMax()), counters,
                 new SyncLatency(metrics, clock)::committed);

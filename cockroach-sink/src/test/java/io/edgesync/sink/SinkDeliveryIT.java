@@ -175,6 +175,9 @@ class SinkDeliveryIT {
                 && "t-42".equals(header(r, "trace-id"))), "undecodable record with its own headers");
         assertEquals(0L, count(PG.dataSource(),
                 "SELECT count(*) FROM telemetry_data WHERE device_id = 'dlq-1' AND id = 'bad'"));
+        // AND the device's sync status says so, with the reason (the sink's own outcome, not a constant)
+        assertEquals(1L, count(PG.dataSource(), "SELECT count(*) FROM sync_status WHERE device_id = 'dlq-1' "
+                + "AND last_sync_status = 'rejected' AND last_error LIKE '%SQLSTATE 22%telemetry.dlq%'"));
     }
 
     @Test

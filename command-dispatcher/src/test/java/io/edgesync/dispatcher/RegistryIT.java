@@ -217,6 +217,24 @@ class RegistryIT {
         assertEquals(2, after.path("pendingRecordsCount").asLong(), "the device's own report wins");
         assertNotEquals("null", after.path("lastSeenAt").asText());
         assertEquals(404, h.api.get("/api/v1/sync/status/nobody", h.operator()).status());
+
+        // the device's reported outcome replaces the stored one, with its error; ok clears the error
+        h.clock.advance(Duration.ofSeconds(1));
+        h.api.post("/api/v1/devices/st-1/heartbeat", token, "{\"pendingRecords\":7,\"lastSyncStatus\":\"failed\","
+                + "\"lastError\":\"connect timed out\"}");
+        JsonNode failed = h.api.get("/api/v1/sync/status/st-1", token).body();
+        assertEquals("failed", failed.path("lastSyncStatus").asText());
+        assertEquals("connect timed out", failed.path("lastError").asText());
+        assertEquals(7, failed.path("pendingRecordsCount").asLong());
+        h.clock.advance(Duration.ofSeconds(1));
+        h.api.post("/api/v1/devices/st-1/heartbeat", token, "{\"pendingRecords\":0,\"lastSyncStatus\":\"ok\"}");
+        JsonNode ok = h.api.get("/api/v1/sync/status/st-1", token).body();
+        assertEquals("ok", ok.path("lastSyncStatus").asText());
+        assertTrue(ok.path("lastError").isNull(), ok.toString());
+        assertEquals(0, ok.path("pendingRecordsCount").asLong());
+        assertEquals(420, ok.path("totalSyncedRecords").asLong(), "the sink's figures are left alone");
+        assertEquals("invalid_request", h.api.post("/api/v1/devices/st-1/heartbeat", token,
+                "{\"lastSyncStatus\":\"great\"}").errorCode());
     }
 
     @Test

@@ -29,6 +29,16 @@ public final class BatchWriter {
         return transactions.inTransaction(c -> writeIn(c, rows));
     }
 
+    /** Marks devices whose records the database refused (see {@link SyncStatusWriter#markRejected}). */
+    public void markRejected(java.util.Map<String, String> errorByDevice, long now) throws SQLException {
+        if (!errorByDevice.isEmpty()) {
+            transactions.inTransaction(c -> {
+                SyncStatusWriter.markRejected(c, errorByDevice, now);
+                return null;
+            });
+        }
+    }
+
     /** The same work inside the caller's transaction. */
     public static int writeIn(Connection c, List<? extends SinkRow> rows) throws SQLException {
         List<TelemetryRecord> telemetry = new ArrayList<>();

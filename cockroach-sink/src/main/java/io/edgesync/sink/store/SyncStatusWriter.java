@@ -19,6 +19,7 @@ import java.util.Map;
 public final class SyncStatusWriter {
     static final String UPSERT = Sql.load("upsert-sync-status.sql");
     static final String TOUCH_DEVICE = Sql.load("touch-device.sql");
+    static final String MARK_REJECTED = Sql.load("mark-rejected.sql");
 
     private SyncStatusWriter() {
     }
@@ -66,6 +67,27 @@ public final class SyncStatusWriter {
             if (any) {
                 ps.executeBatch();
             }
+        }
+    }
+
+    /**
+     * The sink's own outcome for devices whose records the database refused (sent to the DLQ):
+     * {@code last_sync_status = 'rejected'} with the reason, unless a later report is stored
+     * ({@code status_at}); the sink's ordering column {@code updated_at} of a new row is the epoch.
+     */
+    public static void markRejected(Connection c, Map<String, String> errorByDevice, long now) throws SQLException {
+        if (errorByDevice.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(MARK_REJECTED)) {
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(errorByDevice).entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setString(2, e.getValue());
+                ps.setObject(3, Sql.time(now));
+                ps.setObject(4, Sql.time(0));
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 }

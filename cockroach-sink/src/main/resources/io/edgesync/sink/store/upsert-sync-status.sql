@@ -4,7 +4,6 @@ INSERT INTO sync_status
 VALUES (?, ?, 'ok', ?, ?, ?, ?, ?, ?)
 ON CONFLICT (device_id) DO UPDATE SET
     last_sync_at = excluded.last_sync_at,
-    last_sync_status = excluded.last_sync_status,
     last_record_at = excluded.last_record_at,
     last_received_at = excluded.last_received_at,
     total_synced_records = excluded.total_synced_records,

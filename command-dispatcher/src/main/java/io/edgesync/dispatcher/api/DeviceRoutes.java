@@ -105,9 +105,14 @@ public final class DeviceRoutes {
         String id = ctx.pathParam("id");
         Access.requireDevice(auth.authenticate(ctx), id);
         JsonNode body = Requests.object(ctx);
+        String lastSyncStatus = Requests.text(body, "lastSyncStatus", false, 20);
+        if (lastSyncStatus != null && !Heartbeat.SYNC_STATUSES.contains(lastSyncStatus)) {
+            throw Requests.invalid("lastSyncStatus", "must be one of ok, failed, rejected");
+        }
         Heartbeat h = new Heartbeat(Requests.number(body, "pendingRecords", 0, Long.MAX_VALUE),
                 Requests.text(body, "agentVersion", false, 100),
-                Requests.number(body, "configVersion", 0, Long.MAX_VALUE), deviceTime(body));
+                Requests.number(body, "configVersion", 0, Long.MAX_VALUE), deviceTime(body), lastSyncStatus,
+                Requests.text(body, "lastError", false, 1000));
         ctx.json(devices.heartbeat(id, h));
     }
 

@@ -107,8 +107,24 @@ public final class DeviceStore {
                         java.sql.Types.BIGINT);
                 Columns.setInstant(ps, 6, h.deviceTime() == null ? null : Instant.ofEpochMilli(h.deviceTime()));
                 ps.setString(7, deviceId);
-                return ps.executeUpdate() == 1;
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
             }
+            if (h.pendingRecords() != null || h.lastSyncStatus() != null) {
+                try (PreparedStatement ps = c.prepareStatement(SQL.get("heartbeat-sync-status"))) {
+                    ps.setString(1, deviceId);
+                    ps.setObject(2, h.pendingRecords(), java.sql.Types.BIGINT);
+                    ps.setString(3, h.lastSyncStatus());
+                    ps.setString(4, h.lastSyncStatus() == null || "ok".equals(h.lastSyncStatus()) ? null
+                            : h.lastError());
+                    Columns.setInstant(ps, 5, h.lastSyncStatus() == null ? null : now);
+                    Columns.setInstant(ps, 6, Instant.EPOCH);
+                    ps.setObject(7, h.pendingRecords(), java.sql.Types.BIGINT);
+                    ps.executeUpdate();
+                }
+            }
+            return true;
         });
     }
 

@@ -25,6 +25,23 @@ UPDATE devices SET last_seen_at = ?, agent_version = COALESCE(?, agent_version),
                    pending_records = COALESCE(?, pending_records), clock_skew_ms = ?, device_time = ?
 WHERE device_id = ?;
 
+-- name: heartbeat-sync-status
+-- the device's own report: pending count always, outcome unless a later one (status_at) is stored;
+-- updated_at (the sink's ordering of device.sync-stats) is not touched: a new row gets the epoch
+INSERT INTO sync_status (device_id, pending_records_count, last_sync_status, last_error, status_at, updated_at)
+VALUES (?, COALESCE(?, 0), ?, ?, ?, ?)
+ON CONFLICT (device_id) DO UPDATE SET
+    pending_records_count = COALESCE(?, sync_status.pending_records_count),
+    last_sync_status = CASE WHEN excluded.last_sync_status IS NOT NULL
+            AND (sync_status.status_at IS NULL OR sync_status.status_at <= excluded.status_at)
+        THEN excluded.last_sync_status ELSE sync_status.last_sync_status END,
+    last_error = CASE WHEN excluded.last_sync_status IS NOT NULL
+            AND (sync_status.status_at IS NULL OR sync_status.status_at <= excluded.status_at)
+        THEN excluded.last_error ELSE sync_status.last_error END,
+    status_at = CASE WHEN excluded.last_sync_status IS NOT NULL
+            AND (sync_status.status_at IS NULL OR sync_status.status_at <= excluded.status_at)
+        THEN excluded.status_at ELSE sync_status.status_at END;
+
 -- name: get-device
 SELECT d.*, CASE WHEN d.last_seen_at IS NULL THEN 'registered'
                  WHEN d.last_seen_at < ? THEN 'offline' ELSE 'online' END AS presence

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CloudLink {
     private static final Logger LOG = LoggerFactory.getLogger(CloudLink.class);
+    /** The dispatcher accepts up to 1,000 characters of lastError. */
+    static final int MAX_ERROR = 500;
 
     private final String deviceId;
     private final String agentVersion;
@@ -73,9 +76,25 @@ public final class CloudLink {
         return config.version();
     }
 
-    /** Reports pending count, agent version, config version and device time. */
+    /** Reports pending count, agent version, config version, device time and the last upload's outcome. */
     public void heartbeat() throws UploadException {
+        Optional<SyncLogEntry> last = new SyncLog(store).latest("up");
+        String status = last.map(CloudLink::outcome).orElse(null);
+        String error = last.filter(e -> !"ok".equals(outcome(e))).map(CloudLink::error).orElse(null);
         client.heartbeat(deviceId, new DispatcherClient.Heartbeat(pendingRecords.getAsLong(), agentVersion,
-                config.version(), Instant.ofEpochMilli(clock.millis()).toString()));
+                config.version(), Instant.ofEpochMilli(clock.millis()).toString(), status, error));
+    }
+
+    /** ok, failed (could not upload), or rejected (uploaded, but the gateway refused records). */
+    static String outcome(SyncLogEntry e) {
+        if (!"ok".equals(e.status())) {
+            return "failed";
+        }
+        return e.rejected() > 0 ? "rejected" : "ok";
+    }
+
+    private static String error(SyncLogEntry e) {
+        String text = e.error() != null ? e.error() : e.rejected() + " of " + e.sent() + " records refused by the gateway";
+        return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) : text;
     }
 }

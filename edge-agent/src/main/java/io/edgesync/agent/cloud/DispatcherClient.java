@@ -37,8 +37,13 @@ public final class DispatcherClient {
     public record Enrollment(String deviceId, String token, String expiresAt) {
     }
 
-    /** The heartbeat body. */
-    public record Heartbeat(long pendingRecords, String agentVersion, long configVersion, String deviceTime) {
+    /**
+     * The heartbeat body. {@code lastSyncStatus} ({@code ok}, {@code failed}, {@code rejected}) and
+     * {@code lastError} are the outcome of the last upload cycle, null before the first one.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Heartbeat(long pendingRecords, String agentVersion, long configVersion, String deviceTime,
+                            String lastSyncStatus, String lastError) {
     }
 
     private final HttpClient http;

@@ -60,6 +60,20 @@ public final class SyncLog {
         });
     }
 
+    /** The newest row of one direction ({@code up}, {@code down}), if any. */
+    public java.util.Optional<SyncLogEntry> latest(String direction) {
+        return store.inTransaction(() -> {
+            try (PreparedStatement ps = store.connection().prepareStatement("SELECT direction, started_at,"
+                    + " finished_at, sent, accepted, rejected, status, error FROM sync_log WHERE direction = ?"
+                    + " ORDER BY id DESC LIMIT 1")) {
+                ps.setString(1, direction);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(read(rs)) : java.util.Optional.<SyncLogEntry>empty();
+                }
+            }
+        });
+    }
+
     private static SyncLogEntry read(ResultSet rs) throws SQLException {
         return new SyncLogEntry(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
                 rs.getInt(6), rs.getString(7), rs.getString(8));
