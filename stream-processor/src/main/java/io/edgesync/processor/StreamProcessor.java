@@ -1,6 +1,8 @@
 package io.edgesync.processor;
 
 import io.edgesync.processor.tables.TableRowsTopology;
+import io.edgesync.processor.errors.DeadLetteringProductionHandler;
+import io.edgesync.processor.errors.ThreadReplacements;
 import io.edgesync.processor.topology.TelemetryTopology;
 import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.kafka.Topics;
@@ -11,6 +13,7 @@ import io.edgesync.processor.topology.RecordOutcomes;
 import io.edgesync.shared.metrics.ServiceMeters;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -53,14 +56,13 @@ public final class StreamProcessor implements AutoCloseable {
     public static StreamProcessor start(ProcessorConfig config) {
         PrometheusMeterRegistry metrics = ServiceMeters.registry();
         StreamsBuilder builder = new StreamsBuilder();
-        TelemetryTopology.build(builder, config, new RecordOutcomes(metrics));
+        RecordOutcomes outcomes = new RecordOutcomes(metrics);
+        TelemetryTopology.build(builder, config, outcomes);
         TableRowsTopology.build(builder, config);
-        KafkaStreams streams = new KafkaStreams(builder.build(), properties(config));
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("event=stream_thread_failed", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .REPLACE_THREAD;
-        });
+        Properties props = properties(config);
+        props.put(DeadLetteringProductionHandler.OUTCOMES_CONFIG, outcomes);
+        KafkaStreams streams = new KafkaStreams(builder.build(), props);
+        streams.setUncaughtExceptionHandler(new ThreadReplacements(3, Duration.ofMinutes(10), Clock.systemUTC()));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, Tags.of("stage", "processor"));
         streamsMetrics.bindTo(metrics);
         Gauge.builder(RUNNING_GAUGE, streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
@@ -139,6 +141,8 @@ public final class StreamProcessor implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
+        // an output the producer refuses for good (too large, say) becomes a small DLQ record; the thread goes on
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProductionHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.TELEMETRY_DLQ.name());
         return p;
     }

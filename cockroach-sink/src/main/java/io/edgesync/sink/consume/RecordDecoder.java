@@ -3,6 +3,8 @@ package io.edgesync.sink.consume;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.DeviceSyncStats;
+import io.edgesync.shared.model.RecordValidator;
+import io.edgesync.shared.model.StorableText;
 import io.edgesync.shared.model.TelemetryRecord;
 import io.edgesync.sink.dlq.DeadLetters;
 import io.edgesync.sink.store.Origin;
@@ -45,6 +47,10 @@ public final class RecordDecoder {
         if (missing != null) {
             return dead(origin, DeadLetters.Reason.INVALID_RECORD, "missing " + missing);
         }
+        String unstorable = unstorable(value);
+        if (unstorable != null) {
+            return dead(origin, DeadLetters.Reason.INVALID_RECORD, unstorable);
+        }
         if (value instanceof TelemetryRecord t) {
             return new Decoded(new SinkRow.Telemetry(t, origin), null);
         }
@@ -79,6 +85,40 @@ public final class RecordDecoder {
         }
         DeviceSyncStats s = (DeviceSyncStats) value;
         return s.deviceId() == null ? "deviceId" : null;
+    }
+
+    /**
+     * The shared rules the gateway enforced (docs/api.md), checked again so a record written to the
+     * topic by another producer is dead-lettered here instead of failing a database transaction.
+     */
+    static String unstorable(Object value) {
+        if (value instanceof TelemetryRecord t) {
+            return unstorable(t);
+        }
+        if (value instanceof ConflictRecord c) {
+            if (!StorableText.ok(c.deviceId()) || !StorableText.ok(c.recordId())) {
+                return "deviceId or recordId is text the database cannot store";
+            }
+            String incoming = unstorable(c.incoming());
+            return incoming != null ? incoming : c.current() == null ? null : unstorable(c.current());
+        }
+        DeviceSyncStats s = (DeviceSyncStats) value;
+        return StorableText.ok(s.deviceId()) ? null : "deviceId is text the database cannot store";
+    }
+
+    private static String unstorable(TelemetryRecord t) {
+        if (t.deviceId() == null || t.id() == null || t.sensorId() == null || t.dataType() == null) {
+            return "a required field is missing";
+        }
+        if (!StorableText.ok(t.deviceId()) || !StorableText.ok(t.id()) || !StorableText.ok(t.sensorId())
+                || !StorableText.ok(t.dataType()) || (t.unit() != null && !StorableText.ok(t.unit()))
+                || (t.metadata() != null && !StorableText.ok(t.metadata()))) {
+            return "text the database cannot store (NUL or a lone surrogate)";
+        }
+        if (t.timestamp() < RecordValidator.MIN_TIMESTAMP || t.timestamp() > RecordValidator.MAX_TIMESTAMP) {
+            return "timestamp outside 1970-01-01..9999-12-31";
+        }
+        return null;
     }
 
     private static Decoded dead(Origin origin, DeadLetters.Reason reason, String detail) {

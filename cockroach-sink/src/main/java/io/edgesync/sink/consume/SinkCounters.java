@@ -9,6 +9,24 @@ public final class SinkCounters {
     final AtomicLong rowsWritten = new AtomicLong();
     final AtomicLong batchesCommitted = new AtomicLong();
     final AtomicLong deadLetters = new AtomicLong();
+    private final java.util.Map<io.edgesync.sink.dlq.DeadLetters.Reason, AtomicLong> byReason =
+            new java.util.EnumMap<>(io.edgesync.sink.dlq.DeadLetters.Reason.class);
+
+    {
+        for (io.edgesync.sink.dlq.DeadLetters.Reason r : io.edgesync.sink.dlq.DeadLetters.Reason.values()) {
+            byReason.put(r, new AtomicLong());
+        }
+    }
+
+    void deadLettered(io.edgesync.sink.dlq.DeadLetters.Reason reason) {
+        deadLetters.incrementAndGet();
+        byReason.get(reason).incrementAndGet();
+    }
+
+    /** Records of one reason sent to telemetry.dlq. */
+    public long deadLetters(io.edgesync.sink.dlq.DeadLetters.Reason reason) {
+        return byReason.get(reason).get();
+    }
     final AtomicLong pauses = new AtomicLong();
     final AtomicLong failedAttempts = new AtomicLong();
     final AtomicLong assignments = new AtomicLong();

@@ -216,7 +216,7 @@ public final class SinkLoop implements Runnable, ConsumerRebalanceListener {
             deadLetters.send(letters);
             letters.forEach(l -> LOG.warn("event=dead_letter origin={} reason={} sqlstate={}", l.origin(),
                     l.reason().code(), l.sqlState()));
-            counters.deadLetters.addAndGet(letters.size());
+            letters.forEach(l -> counters.deadLettered(l.reason()));
         }
         return outcome.written();
     }

@@ -15,6 +15,8 @@ public final class SinkMetrics {
     public static final String PAUSES = "edgesync.sink.pauses";
     public static final String DEAD_LETTERS = "edgesync.sink.dead.letters";
     public static final String PAUSED = "edgesync.sink.paused";
+    /** Per reason ({@code undecodable}, {@code invalid_record}, {@code db_rejected}): {@code edgesync_sink_dead_letter_reasons_total}. */
+    public static final String DEAD_LETTER_REASONS = "edgesync.sink.dead.letter.reasons";
 
     private SinkMetrics() {
     }
@@ -30,6 +32,10 @@ public final class SinkMetrics {
         counter(registry, PAUSES, counters, SinkCounters::pauses,
                 "Times consumption was paused because the database was unavailable or failing");
         counter(registry, DEAD_LETTERS, counters, SinkCounters::deadLetters, "Records sent to telemetry.dlq");
+        for (io.edgesync.sink.dlq.DeadLetters.Reason reason : io.edgesync.sink.dlq.DeadLetters.Reason.values()) {
+            FunctionCounter.builder(DEAD_LETTER_REASONS, counters, c -> c.deadLetters(reason)).tag("reason", reason.code())
+                    .description("Records sent to telemetry.dlq by reason").register(registry);
+        }
         Gauge.builder(PAUSED, counters, c -> c.paused() ? 1 : 0)
                 .description("1 while consumption is paused because of the database, else 0").register(registry);
     }

@@ -19,11 +19,27 @@ public final class DeadLetters {
     public static final String SERVICE = "dlq.service";
     public static final String THIS_SERVICE = "stream-processor";
 
+    /**
+     * The largest input record (key, value and headers) the processor copies into its outputs: half
+     * the producers' 1 MiB request limit, so a clean, conflict or dead-letter record derived from it
+     * always fits. Records the gateway writes are at most about 65 KiB.
+     */
+    public static final int MAX_INPUT_BYTES = 512 * 1024;
+
     private DeadLetters() {
     }
 
+    /** Bytes of key, value and headers (names and values). */
+    static int size(byte[] key, byte[] value, Headers headers) {
+        long n = (key == null ? 0 : key.length) + (long) (value == null ? 0 : value.length);
+        for (Header h : headers) {
+            n += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
     /** The original headers followed by the reason and where the record came from. */
-    static Headers headers(Headers original, String reason, String message, RecordMetadata source) {
+    public static Headers headers(Headers original, String reason, String message, RecordMetadata source) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : original) {
             headers.add(h);
@@ -39,7 +55,7 @@ public final class DeadLetters {
         return headers;
     }
 
-    private static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -63,6 +63,12 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
 
     @Override
     public void process(Record<byte[], byte[]> in) {
+        int size = DeadLetters.size(in.key(), in.value(), in.headers());
+        if (size > DeadLetters.MAX_INPUT_BYTES) {
+            // every output derived from it could be over the producer's request limit: keep only where it is
+            tooLarge(in, size);
+            return;
+        }
         RawRecords.Parsed parsed = RawRecords.parse(in.key(), in.value());
         if (!parsed.ok()) {
             deadLetter(in, parsed.reason(), parsed.message());
@@ -127,6 +133,17 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
         context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.DeadLetter(in.value()),
                 in.timestamp(), DeadLetters.headers(in.headers(), reason, message, source)));
         outcomes.deadLettered(reason);
+    }
+
+    private void tooLarge(Record<byte[], byte[]> in, int size) {
+        RecordMetadata source = context.recordMetadata().orElse(null);
+        String message = "the record is " + size + " bytes with its headers, more than "
+                + DeadLetters.MAX_INPUT_BYTES + "; value and headers omitted, read them at the source offset";
+        LOG.warn("event=record_dead_lettered reason={} bytes={} partition={} offset={}", RawRecords.TOO_LARGE, size,
+                source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
+        context.forward(new Record<byte[], Outcome>(in.key(), new Outcome.DeadLetter(null), in.timestamp(),
+                DeadLetters.headers(new RecordHeaders(), RawRecords.TOO_LARGE, message, source)));
+        outcomes.deadLettered(RawRecords.TOO_LARGE);
     }
 
     private void publishStats(long now) {

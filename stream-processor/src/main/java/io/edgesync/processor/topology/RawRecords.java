@@ -16,6 +16,10 @@ public final class RawRecords {
     public static final String MISSING_VALUE = "missing_value";
     public static final String NOT_JSON = "not_json";
     public static final String INVALID_RECEIPT = "invalid_receipt";
+    /** Key, value and headers together over {@link DeadLetters#MAX_INPUT_BYTES}; the DLQ copy has no value. */
+    public static final String TOO_LARGE = "record_too_large";
+    /** The producer refused an output record (RecordTooLargeException and the like); the DLQ copy has no value. */
+    public static final String PRODUCTION_ERROR = "production_error";
 
     /** Either a record or a reason and message. */
     public record Parsed(TelemetryRecord record, String reason, String message) {

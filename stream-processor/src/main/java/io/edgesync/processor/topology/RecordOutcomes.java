@@ -21,7 +21,8 @@ public final class RecordOutcomes {
     public static final String DEAD_LETTERS = "edgesync.processor.dead.letters";
     public static final List<String> REASONS = List.of(RawRecords.NOT_JSON, RawRecords.MISSING_KEY,
             RawRecords.MISSING_VALUE, RecordValidator.MISSING_FIELD, RecordValidator.INVALID_FIELD,
-            RecordValidator.DEVICE_MISMATCH, RecordValidator.METADATA_TOO_LARGE, RawRecords.INVALID_RECEIPT);
+            RecordValidator.DEVICE_MISMATCH, RecordValidator.METADATA_TOO_LARGE, RawRecords.INVALID_RECEIPT,
+            RawRecords.TOO_LARGE, RawRecords.PRODUCTION_ERROR);
     private static final String OTHER = "other";
 
     private final Counter clean;
@@ -76,7 +77,7 @@ public final class RecordOutcomes {
         }
     }
 
-    void deadLettered(String reason) {
+    public void deadLettered(String reason) {
         deadLettered.increment();
         deadLetters.getOrDefault(reason, deadLetters.get(OTHER)).increment();
     }

@@ -107,4 +107,34 @@ class DeadLetterTopologyTest {
         var h = headers.lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void recordTooLargeToCopyIsDeadLetteredWithoutItsValueAndTheNextOneFlows() {
+        // GIVEN a raw record (valid, with a huge unknown field) and one with huge headers, both over the bound
+        TelemetryRecord good = reading("dev-1", "r-9", 1, 1_000, 1);
+        String big = "{\"id\":\"r-8\",\"deviceId\":\"dev-1\",\"sensorId\":\"s\",\"timestamp\":1,"
+                + "\"dataType\":\"t\",\"value\":1,\"pad\":\"" + "x".repeat(DeadLetters.MAX_INPUT_BYTES) + "\"}";
+        RecordHeaders heavy = new RecordHeaders();
+        heavy.add("h", new byte[DeadLetters.MAX_INPUT_BYTES]);
+        t.raw.pipeInput(bytes("dev-1"), bytes(big));
+        t.raw.pipeInput(new TestRecord<>(bytes("dev-1"), Json.toBytes(good), heavy));
+        // AND one exactly at the bound, which is processed as usual
+        String atBound = "{\"id\":\"r-7\",\"deviceId\":\"dev-1\",\"sensorId\":\"s\",\"timestamp\":1,"
+                + "\"dataType\":\"t\",\"value\":1,\"pad\":\"\"}";
+        int pad = DeadLetters.MAX_INPUT_BYTES - atBound.length() - "dev-1".length();
+        t.raw.pipeInput(bytes("dev-1"), bytes(atBound.replace("\"pad\":\"\"", "\"pad\":\"" + "y".repeat(pad) + "\"")));
+        t.send(good);
+
+        // THEN both oversized ones are in the DLQ as reason + source offset, no value, no copied headers
+        List<TestRecord<byte[], byte[]>> dead = t.dlq.readRecordsToList();
+        assertEquals(2, dead.size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(RawRecords.TOO_LARGE, header(dead.get(i).headers(), DeadLetters.REASON));
+            assertEquals(Integer.toString(i), header(dead.get(i).headers(), DeadLetters.OFFSET));
+            assertEquals(null, dead.get(i).value());
+            assertEquals(null, dead.get(i).headers().lastHeader("h"));
+        }
+        // AND the record at the bound and the one after went through
+        assertEquals(List.of("r-7", "r-9"), t.clean.readValuesToList().stream().map(TelemetryRecord::id).toList());
+    }
 }
