@@ -20,8 +20,14 @@ import picocli.CommandLine.Command;
         description = "Prints the configuration reference (docs/configuration.md) from the declared settings.")
 final class ConfigDocs implements Callable<Integer> {
 
+    /** The section of the settings every service process reads: supervision and logging. */
+    static final String COMMON = "every service (edgesync serve, local, demo)";
+
     static Map<String, List<Setting<?>>> services() {
         Map<String, List<Setting<?>>> services = new LinkedHashMap<>();
+        List<Setting<?>> common = new java.util.ArrayList<>(Supervisor.SETTINGS);
+        common.addAll(Logging.SETTINGS);
+        services.put(COMMON, List.copyOf(common));
         services.put("ingest-gateway", GatewayConfig.SETTINGS);
         services.put("stream-processor", ProcessorConfig.SETTINGS);
         services.put("cockroach-sink", SinkConfig.SETTINGS);
@@ -48,7 +54,7 @@ final class ConfigDocs implements Callable<Integer> {
                     .append("|---|---|---|---|---|\n");
             for (Setting<?> s : settings) {
                 String shownDefault = s.defaultValue() == null ? "(none)"
-                        : s.secret() ? "(secret)" : "`" + s.defaultValue() + "`";
+                        : s.secret() ? "(secret)" : s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`";
                 out.append("| `").append(s.key()).append("` | `").append(s.envName()).append("` | ")
                         .append(shownDefault).append(" | ").append(s.accepted()).append(" | ")
                         .append(s.description()).append(" |\n");

@@ -50,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("edgesync-demo-") : dataDir.toAbsolutePath();
+        // the demo shows EdgeSync's warnings only, unless EDGESYNC_LOG_LEVEL asks for more
+        Logging.apply(io.edgesync.shared.config.ConfigSource.load(null, System.getenv()),
+                System.getenv().containsKey(Logging.LEVEL.envName()) ? null : org.apache.logging.log4j.Level.WARN);
         try (Lifecycle lifecycle = Lifecycle.install()) {
             if (temporary) {
                 lifecycle.manage(() -> TempDirs.deleteRecursively(dir));

@@ -26,12 +26,32 @@ public final class EdgeSyncCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getCause() == null) {
+                out.append(" (").append(c.getClass().getSimpleName()).append(": ").append(firstLine(c.getMessage()))
+                        .append(')');
+            }
+        }
+        return out.toString();
+    }
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new EdgeSyncCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
+            }
+            if (commandLine.getCommand() instanceof ServeCommand) {
+                // a service that cannot start (database or Kafka unreachable, port taken): one line, status 1
+                commandLine.getErr().println("error: " + firstLine(e.getMessage()) + causes(e));
+                return 1;
             }
             throw e;
         });

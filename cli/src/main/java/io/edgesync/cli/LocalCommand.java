@@ -36,6 +36,7 @@ final class LocalCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ControlPlane.Options options = new ControlPlane.Options(dataDir.toAbsolutePath(), gatewayPort, dispatcherPort,
                 kafkaPort, postgresPort, jdbcUrl, true);
+        Logging.apply(io.edgesync.shared.config.ConfigSource.load(null, System.getenv()));
         try (Lifecycle lifecycle = Lifecycle.install()) {
             ControlPlane plane = lifecycle.manage(ControlPlane.start(options));
             System.out.print(plane.addressLines());

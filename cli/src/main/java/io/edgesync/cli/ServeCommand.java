@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Runs one service (gateway, processor, sink, dispatcher) against an external Kafka and "
             + "database. Configuration: defaults < --config YAML < EDGESYNC_* environment variables. "
-            + "Stops cleanly on Ctrl-C or SIGTERM.")
+            + "Stops cleanly on Ctrl-C or SIGTERM (exit 0); exits 1 when the service fails (serve.max-unready).")
 final class ServeCommand implements Callable<Integer> {
     enum Service { gateway, processor, sink, dispatcher }
 
@@ -35,17 +35,29 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigSource config = ConfigSource.load(configFile, System.getenv());
+        Logging.apply(config);
         try (Lifecycle lifecycle = Lifecycle.install()) {
-            switch (service) {
-                case gateway -> lifecycle.manage(IngestGateway.start(config));
-                case processor -> lifecycle.manage(StreamProcessor.start(ProcessorConfig.from(config)));
-                case sink -> lifecycle.manage(CockroachSink.start(SinkConfig.from(config)));
-                case dispatcher -> lifecycle.manage(CommandDispatcher.start(DispatcherConfig.from(config)));
-                default -> throw new IllegalStateException(service.name());
-            }
+            Supervisor.Health health = switch (service) {
+                case gateway -> {
+                    IngestGateway g = lifecycle.manage(IngestGateway.start(config));
+                    yield new Supervisor.Health("ingest-gateway", () -> true, g::ready);
+                }
+                case processor -> {
+                    StreamProcessor p = lifecycle.manage(StreamProcessor.start(ProcessorConfig.from(config)));
+                    yield new Supervisor.Health("stream-processor", p::live, p::ready);
+                }
+                case sink -> {
+                    CockroachSink s = lifecycle.manage(CockroachSink.start(SinkConfig.from(config)));
+                    yield new Supervisor.Health("cockroach-sink", s::live, s::ready);
+                }
+                case dispatcher -> {
+                    CommandDispatcher d = lifecycle.manage(CommandDispatcher.start(DispatcherConfig.from(config)));
+                    yield new Supervisor.Health("command-dispatcher", () -> true, d::ready);
+                }
+            };
+            Supervisor supervisor = new Supervisor(health, config);
             System.out.println(service + " running: press Ctrl-C to stop");
-            lifecycle.awaitStop();
+            return supervisor.await(lifecycle);
         }
-        return 0;
     }
 }

@@ -13,12 +13,14 @@ public final class ConfigDocsAccess {
         return ConfigDocs.services();
     }
 
-    /** The settings one service (section of docs/configuration.md) reads, including the shared ones. */
+    /** The settings one service (section of docs/configuration.md) reads, with those every service reads. */
     public static List<Setting<?>> settingsOf(String service) {
         List<Setting<?>> settings = ConfigDocs.services().get(service);
         if (settings == null) {
             throw new AssertionError("no settings section " + service + " in " + ConfigDocs.services().keySet());
         }
-        return settings;
+        List<Setting<?>> all = new java.util.ArrayList<>(settings);
+        all.addAll(ConfigDocs.services().get(ConfigDocs.COMMON));
+        return all;
     }
 }

@@ -182,6 +182,11 @@ public final class CommandDispatcher implements AutoCloseable {
         return app.port();
     }
 
+    /** What {@code /health/ready} answers: started and not closing. */
+    public boolean ready() {
+        return ready.get();
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port();
     }

@@ -92,6 +92,16 @@ public final class StreamProcessor implements AutoCloseable {
         return state == KafkaStreams.State.CREATED || state.isRunningOrRebalancing();
     }
 
+    /** What {@code /health/live} answers: Kafka Streams is created, running or rebalancing. */
+    public boolean live() {
+        return live(streams.state());
+    }
+
+    /** What {@code /health/ready} answers: Kafka Streams is RUNNING. */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
     /** The HTTP port, or -1 when the server is off ({@code processor.port=-1}). */
     public int port() {
         return app == null ? -1 : app.port();

@@ -60,6 +60,11 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit status once the child has ended, else null. */
+    public Integer exitCode() {
+        return process.isAlive() ? null : process.exitValue();
+    }
+
     public Path log() {
         return log;
     }

@@ -39,6 +39,23 @@ class PrometheusRulesTest {
     }
 
     @Test
+    void operationsDocsSayWhatEveryAlertMeans() throws Exception {
+        String operations = Files.readString(DeployFiles.root().resolve("docs/operations.md"));
+        for (String key : PromQl.ruleExpressions(ALERTS).keySet()) {
+            String alert = key.substring(0, key.indexOf('#'));
+            assertTrue(operations.contains("\n### " + alert + "\n"), "docs/operations.md has no section ### " + alert);
+        }
+        Map<String, Object> rules = DeployFiles.yaml(ALERTS);
+        for (Object group : DeployFiles.list(rules.get("groups"))) {
+            for (Object rule : DeployFiles.list(DeployFiles.map(group).get("rules"))) {
+                Map<String, Object> r = DeployFiles.map(rule);
+                String runbook = (String) DeployFiles.map(r.get("annotations")).get("runbook");
+                assertEquals("docs/operations.md#" + ((String) r.get("alert")).toLowerCase(java.util.Locale.ROOT), runbook);
+            }
+        }
+    }
+
+    @Test
     void everyDashboardExpressionParses(@TempDir Path dir) throws Exception {
         Map<String, String> expressions = PromQl.dashboardExpressions("compose/grafana/dashboards");
         assertTrue(expressions.size() >= 30, "dashboard expressions: " + expressions.size());
