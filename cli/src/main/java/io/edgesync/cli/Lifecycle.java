@@ -34,6 +34,11 @@ final class Lifecycle implements AutoCloseable {
         return resource;
     }
 
+    /** As Ctrl-C would: whoever waits in {@link #awaitStop} goes on. */
+    void requestStop() {
+        stopRequested.countDown();
+    }
+
     boolean stopRequested() {
         return stopRequested.getCount() == 0;
     }

@@ -252,4 +252,44 @@ class ComposeFilesTest {
             }
         }
     }
+
+    @Test
+    void theTlsOverlayChangesOnlyKnownServicesWithDeclaredSettingsAndMountedSecrets() {
+        Map<String, Object> overlay = DeployFiles.yaml(DeployFiles.root().resolve("compose/tls.yml"));
+        Map<String, Object> base = services();
+        Set<String> secrets = new HashSet<>(map(compose().get("secrets")).keySet());
+        secrets.addAll(map(overlay.get("secrets")).keySet());
+        List<String> problems = new ArrayList<>();
+        map(overlay.get("services")).forEach((name, s) -> {
+            Map<String, Object> service = map(s);
+            if (!base.containsKey(name)) {
+                problems.add("overlay service " + name + " is not in docker-compose.yml");
+                return;
+            }
+            String serves = serves(map(base.get(name)));
+            Set<String> known = serves == null ? ServeSettings.all() : ServeSettings.of(serves);
+            Set<String> mounted = new HashSet<>();
+            list(service.get("secrets")).forEach(x -> mounted.add((String) x));
+            for (String m : mounted) {
+                if (!secrets.contains(m)) {
+                    problems.add(name + " mounts undeclared secret " + m);
+                }
+            }
+            environment(service).forEach((k, v) -> {
+                if (k.startsWith("EDGESYNC_") && !known.contains(k)) {
+                    problems.add(name + ": " + k + " is no setting");
+                }
+                if (k.endsWith("_FILE") && v.startsWith("/run/secrets/") && !mounted.contains(v.substring(13))) {
+                    problems.add(name + ": " + k + " names an unmounted secret " + v);
+                }
+            });
+            String test = String.valueOf(map(service.get("healthcheck")).get("test"));
+            if (serves != null && service.containsKey("healthcheck") && !test.contains("/health/ready")) {
+                problems.add(name + ": health check " + test);
+            }
+        });
+        assertEquals(List.of(), problems);
+        String certs = DeployFiles.root().resolve("compose/tls-certs.sh").toFile().exists() ? "ok" : "missing";
+        assertEquals("ok", certs, "compose/tls-certs.sh creates what tls.yml mounts");
+    }
 }
