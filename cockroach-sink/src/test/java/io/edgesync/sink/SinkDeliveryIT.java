@@ -132,15 +132,31 @@ class SinkDeliveryIT {
 
     @Test
     void rowTheDatabaseRejectsGoesToTheDlqWhileTheOthersCommit() throws Exception {
-        // GIVEN 40 good readings, one whose metadata PostgreSQL refuses (\u0000 in JSONB: SQLSTATE 22P05)
+        // GIVEN 40 good readings, one the database refuses (an operator's CHECK constraint: SQLSTATE 23514),
+        // one whose metadata PostgreSQL cannot store (\u0000 in JSONB, dead-lettered before the write)
         // and one value that is not JSON at all, on the same partition
+        try (Connection c = PG.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE telemetry_data ADD CONSTRAINT refuse_test_sensor CHECK (sensor_id <> 'refused-by-db')");
+        }
+        try {
+            databaseRefusal();
+        } finally {
+            try (Connection c = PG.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE telemetry_data DROP CONSTRAINT refuse_test_sensor");
+            }
+        }
+    }
+
+    private void databaseRefusal() throws Exception {
         ObjectNode badMetadata = JsonNodeFactory.instance.objectNode().put("note", "nul\u0000byte");
         List<TelemetryRecord> records = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             records.add(reading("dlq-1", "r" + i, 1, T0 + i, i));
             if (i == 20) {
                 TelemetryRecord r = reading("dlq-1", "bad", 1, T0, 0);
-                records.add(new TelemetryRecord(r.id(), r.deviceId(), r.sensorId(), r.timestamp(), r.dataType(),
+                records.add(new TelemetryRecord(r.id(), r.deviceId(), "refused-by-db", r.timestamp(), r.dataType(),
+                        r.value(), r.unit(), r.metadata(), r.version(), r.receivedAt(), r.batchId()));
+                records.add(new TelemetryRecord("unstorable", r.deviceId(), r.sensorId(), r.timestamp(), r.dataType(),
                         r.value(), r.unit(), badMetadata, r.version(), r.receivedAt(), r.batchId()));
             }
         }
@@ -163,21 +179,24 @@ class SinkDeliveryIT {
                 Boolean::booleanValue, "partition moved on");
         List<ConsumerRecord<byte[], byte[]>> dlq = Await.until(WAIT,
                 () -> KafkaTopics.readAll(KAFKA.bootstrapServers(), Topics.TELEMETRY_DLQ.name()),
-                l -> l.size() >= dlqBefore + 2, "two dead letters");
+                l -> l.size() >= dlqBefore + 3, "three dead letters");
         ConsumerRecord<byte[], byte[]> rejected = dlq.stream()
                 .filter(r -> "db_rejected".equals(header(r, DeadLetters.HEADER_REASON))).findFirst().orElseThrow();
-        assertTrue(header(rejected, DeadLetters.HEADER_SQLSTATE).startsWith("22"),
+        assertTrue(header(rejected, DeadLetters.HEADER_SQLSTATE).startsWith("23"),
                 header(rejected, DeadLetters.HEADER_SQLSTATE));
         assertEquals(Topics.TELEMETRY_CLEAN.name(), header(rejected, DeadLetters.HEADER_SOURCE_TOPIC));
         assertTrue(new String(rejected.value(), StandardCharsets.UTF_8).contains("\"id\":\"bad\""));
         assertTrue(dlq.stream().anyMatch(r -> "undecodable".equals(header(r, DeadLetters.HEADER_REASON))
                 && new String(r.value(), StandardCharsets.UTF_8).equals("{not json")
                 && "t-42".equals(header(r, "trace-id"))), "undecodable record with its own headers");
+        assertTrue(dlq.stream().anyMatch(r -> "invalid_record".equals(header(r, DeadLetters.HEADER_REASON))
+                && new String(r.value(), StandardCharsets.UTF_8).contains("\"id\":\"unstorable\"")),
+                "unstorable record dead-lettered before the write");
         assertEquals(0L, count(PG.dataSource(),
                 "SELECT count(*) FROM telemetry_data WHERE device_id = 'dlq-1' AND id = 'bad'"));
         // AND the device's sync status says so, with the reason (the sink's own outcome, not a constant)
         assertEquals(1L, count(PG.dataSource(), "SELECT count(*) FROM sync_status WHERE device_id = 'dlq-1' "
-                + "AND last_sync_status = 'rejected' AND last_error LIKE '%SQLSTATE 22%telemetry.dlq%'"));
+                + "AND last_sync_status = 'rejected' AND last_error LIKE '%telemetry.dlq%'"));
     }
 
     @Test

@@ -115,6 +115,12 @@ public final class RecordDecoder {
                 || (t.metadata() != null && !StorableText.ok(t.metadata()))) {
             return "text the database cannot store (NUL or a lone surrogate)";
         }
+        int max = RecordValidator.MAX_TEXT_LENGTH;
+        if (t.deviceId().length() > RecordValidator.MAX_ID_LENGTH || t.id().length() > max || t.sensorId().length() > max
+                || t.dataType().length() > max || (t.unit() != null && t.unit().length() > max)) {
+            // beyond these an index entry can outgrow what the database allows (SQLSTATE 54000, not a row error)
+            return "text longer than its bound (docs/api.md)";
+        }
         if (t.timestamp() < RecordValidator.MIN_TIMESTAMP || t.timestamp() > RecordValidator.MAX_TIMESTAMP) {
             return "timestamp outside 1970-01-01..9999-12-31";
         }
