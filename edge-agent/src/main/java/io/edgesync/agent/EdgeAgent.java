@@ -9,6 +9,7 @@ import io.edgesync.agent.cloud.DispatcherClient;
 import io.edgesync.agent.store.CommandQueue;
 import io.edgesync.agent.store.DeviceConfigStore;
 import io.edgesync.agent.store.LocalStore;
+import io.edgesync.agent.store.StoreException;
 import io.edgesync.agent.store.StoreFullException;
 import io.edgesync.agent.sync.Backoff;
 import io.edgesync.agent.sync.TelemetrySync;
@@ -210,6 +211,11 @@ public final class EdgeAgent implements AutoCloseable {
         } catch (StoreFullException e) {
             throw new ApiException(ErrorCode.UNAVAILABLE, e.getMessage(), Map.of("reason", "store_full"),
                     Duration.ofSeconds(Math.max(1, config.syncInterval().toSeconds())));
+        } catch (StoreException e) {
+            // a failing SQLite write (disk full, I/O error, read-only file): nothing was stored, try again later
+            LOG.warn("event=store_write_failed records={} error={}", valid.size(), e.getMessage());
+            throw new ApiException(ErrorCode.UNAVAILABLE, "the edge store cannot write now; retry later",
+                    Map.of("reason", "store_unavailable"), Duration.ofSeconds(Math.max(1, config.syncInterval().toSeconds())));
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.function.DoubleSupplier;
 /**
  * Exponential backoff with jitter: attempt n waits about {@code initial × multiplier^(n-1)},
  * spread uniformly ±{@code jitter} of itself, never more than {@code max}. A server's
- * {@code Retry-After} raises the wait to at least what it asked for, even past the cap. The
+ * {@code Retry-After} raises the wait to what it asked for, but never past the cap (a server, or
+ * something pretending to be one, cannot park the agent for longer than its own maximum). The
  * randomness is injected so tests can fix it.
  */
 public final class Backoff {
@@ -47,7 +48,7 @@ public final class Backoff {
         double spread = base * policy.jitter() * (2 * random.getAsDouble() - 1);
         long wait = Math.min(Math.round(base + spread), policy.maxInterval().toMillis());
         if (retryAfter != null) {
-            wait = Math.max(wait, retryAfter.toMillis());
+            wait = Math.max(wait, Math.min(retryAfter.toMillis(), policy.maxInterval().toMillis()));
         }
         return Math.max(0, wait);
     }

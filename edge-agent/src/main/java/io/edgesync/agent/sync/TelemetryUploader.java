@@ -47,20 +47,50 @@ public final class TelemetryUploader {
                 .header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(Json.toBytes(envelope))));
-        return parse(CloudCalls.send(http, request, token.get(), "gateway").body());
+        return parse(CloudCalls.send(http, request, token.get(), "gateway").body(), batchId, records.size());
     }
 
-    private static Outcome parse(byte[] body) throws UploadException {
+    /**
+     * The answer, trusted only when well formed: it names this batch and accounts for every record
+     * sent (accepted + rejected = sent, each rejection a distinct index of the batch). Anything else
+     * is a retryable failure, so nothing is marked synced on the word of a garbled or foreign answer.
+     */
+    static Outcome parse(byte[] body, String batchId, int sent) throws UploadException {
+        JsonNode root;
         try {
-            JsonNode root = Json.mapper().readTree(body);
-            List<Rejection> rejected = new ArrayList<>();
-            for (JsonNode r : root.path("rejected")) {
-                rejected.add(Json.mapper().treeToValue(r, Rejection.class));
-            }
-            return new Outcome(root.path("accepted").asInt(), rejected);
+            root = Json.mapper().readTree(body);
         } catch (IOException e) {
-            throw new UploadException("gateway answered 2xx with an unreadable body", 200, true, null, e);
+            throw malformed("an unreadable body", e);
         }
+        if (root == null || !root.isObject() || !root.path("batchId").isTextual()
+                || !root.path("batchId").asText().equals(batchId)) {
+            throw malformed("a body that does not name batch " + batchId, null);
+        }
+        JsonNode accepted = root.path("accepted");
+        JsonNode rejectedNode = root.path("rejected");
+        if (!accepted.isIntegralNumber() || !accepted.canConvertToInt() || accepted.asInt() < 0
+                || !rejectedNode.isArray() || accepted.asInt() + rejectedNode.size() != sent) {
+            throw malformed("a body that does not account for the " + sent + " records sent", null);
+        }
+        List<Rejection> rejected = new ArrayList<>();
+        java.util.Set<Integer> indexes = new java.util.HashSet<>();
+        for (JsonNode r : rejectedNode) {
+            JsonNode index = r.path("index");
+            if (!index.canConvertToInt() || !index.isIntegralNumber() || index.asInt() < 0 || index.asInt() >= sent
+                    || !indexes.add(index.asInt()) || !r.path("code").isTextual()) {
+                throw malformed("a rejection without a distinct index of the batch and a code", null);
+            }
+            try {
+                rejected.add(Json.mapper().treeToValue(r, Rejection.class));
+            } catch (IOException e) {
+                throw malformed("an unreadable rejection", e);
+            }
+        }
+        return new Outcome(accepted.asInt(), rejected);
+    }
+
+    private static UploadException malformed(String what, Throwable cause) {
+        return new UploadException("gateway answered 2xx with " + what + "; retrying", 200, true, null, cause);
     }
 
     private static byte[] gzip(byte[] raw) {

@@ -105,6 +105,23 @@ class LocalIngestServerIT {
     }
 
     @Test
+    void aFailingSqliteWriteAnswers503WithRetryAfterNot500() throws Exception {
+        // GIVEN the SQLite file refuses every insert (as a full disk or an I/O error would)
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("agent.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TRIGGER refuse BEFORE INSERT ON telemetry_data BEGIN SELECT RAISE(ABORT, 'write failed'); END");
+        }
+        // WHEN a record is posted THEN the caller gets 503 store_unavailable in the error shape, and may retry
+        HttpResponse<String> r = post(GOOD);
+        assertEquals(503, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+        JsonNode error = Json.mapper().readTree(r.body()).path("error");
+        assertEquals("store_unavailable", error.path("details").path("reason").asText());
+        assertEquals(true, error.path("retryable").asBoolean());
+        assertEquals(0, agent.pendingCount());
+    }
+
+    @Test
     void metricsShowRecordsByStatus() throws Exception {
         assertEquals(201, post(GOOD).statusCode());
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()

@@ -28,11 +28,36 @@ class BackoffTest {
     }
 
     @Test
-    void retryAfterRaisesTheWaitEvenPastTheCap() {
+    void retryAfterRaisesTheWaitButNeverPastTheCap() {
         Backoff b = new Backoff(policy, () -> 0.5);
         assertEquals(5000, b.waitMillis(1, Duration.ofSeconds(5)));
         assertEquals(4000, b.waitMillis(3, Duration.ofSeconds(1)));
-        assertEquals(120000, b.waitMillis(10, Duration.ofSeconds(120)));
+        assertEquals(policy.maxInterval().toMillis(), b.waitMillis(10, Duration.ofSeconds(120)));
+        assertEquals(policy.maxInterval().toMillis(), b.waitMillis(1, Duration.ofDays(365)));
+    }
+
+    @Test
+    void onlyAWellFormedAnswerIsTrusted() throws Exception {
+        String ok = "{\"batchId\":\"b1\",\"accepted\":2,\"rejected\":[{\"index\":1,\"id\":\"r\",\"code\":\"invalid_field\",\"message\":\"m\"}]}";
+        TelemetryUploader.Outcome outcome = TelemetryUploader.parse(ok.getBytes(), "b1", 3);
+        assertEquals(2, outcome.accepted());
+        assertEquals(1, outcome.rejected().size());
+        for (String bad : new String[] {
+            "", "null", "[]", "{}", "not json", "{\"accepted\":3,\"rejected\":[]}",
+            "{\"batchId\":\"other\",\"accepted\":3,\"rejected\":[]}",
+            "{\"batchId\":\"b1\",\"accepted\":2,\"rejected\":[]}",
+            "{\"batchId\":\"b1\",\"accepted\":4,\"rejected\":[]}",
+            "{\"batchId\":\"b1\",\"accepted\":\"3\",\"rejected\":[]}",
+            "{\"batchId\":\"b1\",\"accepted\":3}",
+            "{\"batchId\":\"b1\",\"accepted\":-1,\"rejected\":[{},{},{},{}]}",
+            "{\"batchId\":\"b1\",\"accepted\":1,\"rejected\":[{\"index\":0,\"code\":\"x\"},{\"index\":0,\"code\":\"x\"}]}",
+            "{\"batchId\":\"b1\",\"accepted\":2,\"rejected\":[{\"index\":3,\"code\":\"x\"}]}",
+            "{\"batchId\":\"b1\",\"accepted\":2,\"rejected\":[{\"code\":\"x\"}]}",
+        }) {
+            UploadException e = org.junit.jupiter.api.Assertions.assertThrows(UploadException.class,
+                    () -> TelemetryUploader.parse(bad.getBytes(), "b1", 3), bad);
+            assertEquals(true, e.retryable(), bad);
+        }
     }
 
     @Test
