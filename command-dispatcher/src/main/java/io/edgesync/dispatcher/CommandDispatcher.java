@@ -19,6 +19,7 @@ import io.edgesync.dispatcher.config.ConfigService;
 import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.device.DeviceStore;
 import io.edgesync.dispatcher.events.EventPublisher;
+import io.edgesync.dispatcher.events.OutboxRelay;
 import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.db.Database;
@@ -105,8 +106,10 @@ public final class CommandDispatcher implements AutoCloseable {
 
         DeviceStore store = new DeviceStore(tx);
         Tokens.Verifier verifier = new Tokens.Verifier(key.toPublicJWK(), clock);
-        DeviceService devices = new DeviceService(store, new Tokens.Issuer(key, clock), verifier, events, clock,
-                config.deviceTokenTtl(), config.offlineAfter());
+        OutboxRelay relay = new OutboxRelay(tx, events::send, config.security().outboxSweep()).start();
+        resources.push(relay);
+        DeviceService devices = new DeviceService(store, new Tokens.Issuer(key, clock), verifier, relay,
+                config.security().publishWait(), clock, config.deviceTokenTtl(), config.offlineAfter());
         AtomicReference<LongPoll> poll = new AtomicReference<>();
         CommandService commands = new CommandService(tx, events, id -> poll.get().signal(id), clock,
                 new CommandService.Timing(config.defaultCommandTtl(), config.maxCommandTtl(),

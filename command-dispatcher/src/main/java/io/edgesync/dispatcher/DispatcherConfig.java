@@ -14,7 +14,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration deviceTokenTtl, Duration defaultCommandTtl, Duration maxCommandTtl,
                                Duration visibilityTimeout, Duration maxLongPoll, Duration longPollRecheck,
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
-                               int maxCommandsPerPoll, DatabaseTimeouts dbTimeouts) {
+                               int maxCommandsPerPoll, DatabaseTimeouts dbTimeouts,
+                               DispatcherSecurity security) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -57,10 +58,11 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
     public static final Setting<Integer> MAX_COMMANDS_PER_POLL = Setting.integer("dispatcher.max-commands-per-poll",
             100, 1, 10_000, "Most commands one poll delivers; the rest come with the next poll.");
 
-    public static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, KAFKA, JDBC_URL, POOL_SIZE, SIGNING_KEY_FILE,
+    public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.of(List.<Setting<?>>of(HOST, PORT, KAFKA, JDBC_URL, POOL_SIZE, SIGNING_KEY_FILE,
             ENROLLMENT_KEY, OPERATOR_TOKEN, DEVICE_TOKEN_TTL, DEFAULT_COMMAND_TTL, MAX_COMMAND_TTL,
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, LONG_POLL_RECHECK, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
-            MAX_COMMANDS_PER_POLL, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT);
+            MAX_COMMANDS_PER_POLL, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
+            DispatcherSecurity.SETTINGS).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -74,7 +76,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, DEVICE_TOKEN_TTL), positive(source, DEFAULT_COMMAND_TTL),
                 positive(source, MAX_COMMAND_TTL), positive(source, VISIBILITY_TIMEOUT), positive(source, MAX_LONG_POLL),
                 positive(source, LONG_POLL_RECHECK), positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
-                positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), DatabaseTimeouts.from(source));
+                positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), DatabaseTimeouts.from(source),
+                DispatcherSecurity.from(source));
     }
 
     /** How long without a heartbeat before a device shows offline. */

@@ -22,7 +22,8 @@ public record GatewayConfig(
         int rateLimitBurst,
         Tls tls,
         Duration drainTimeout,
-        Producer producer) {
+        Producer producer,
+        Duration maxTimestampAhead) {
 
     public enum AuthMode { NONE, JWT, MTLS }
 
@@ -84,9 +85,13 @@ public record GatewayConfig(
     public static final Setting<Compression> COMPRESSION = Setting.oneOf("gateway.producer.compression",
             Compression.LZ4, Compression.class, "Producer compression.type.");
 
+    public static final Setting<Duration> MAX_TIMESTAMP_AHEAD = Setting.duration("gateway.max-timestamp-ahead", "1d",
+            "How far past the gateway's clock a record's timestamp may be; later is rejected per record (invalid_field).");
+
     public static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, KAFKA, MAX_BATCH_RECORDS, MAX_BATCH_BYTES,
             MAX_IN_FLIGHT, PRODUCE_TIMEOUT, AUTH_MODE, JWT_PUBLIC_KEY_FILE, RATE_LIMIT, RATE_BURST, KEYSTORE,
-            KEYSTORE_PASSWORD, TRUSTSTORE, TRUSTSTORE_PASSWORD, DRAIN_TIMEOUT, LINGER, BATCH_BYTES, COMPRESSION);
+            KEYSTORE_PASSWORD, TRUSTSTORE, TRUSTSTORE_PASSWORD, DRAIN_TIMEOUT, LINGER, BATCH_BYTES, COMPRESSION,
+            MAX_TIMESTAMP_AHEAD);
 
     public static GatewayConfig from(ConfigSource source) {
         Tls tls = new Tls(path(source.get(KEYSTORE)), source.get(KEYSTORE_PASSWORD), path(source.get(TRUSTSTORE)),
@@ -95,7 +100,8 @@ public record GatewayConfig(
                 source.get(MAX_BATCH_RECORDS), source.get(MAX_BATCH_BYTES), source.get(MAX_IN_FLIGHT),
                 source.get(PRODUCE_TIMEOUT), source.get(AUTH_MODE), path(source.get(JWT_PUBLIC_KEY_FILE)),
                 source.get(RATE_LIMIT), source.get(RATE_BURST), tls, source.get(DRAIN_TIMEOUT),
-                new Producer(source.get(LINGER), source.get(BATCH_BYTES), source.get(COMPRESSION)));
+                new Producer(source.get(LINGER), source.get(BATCH_BYTES), source.get(COMPRESSION)),
+                source.get(MAX_TIMESTAMP_AHEAD));
         config.checkTls();
         return config;
     }

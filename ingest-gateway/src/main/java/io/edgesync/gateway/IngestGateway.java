@@ -136,7 +136,7 @@ public final class IngestGateway implements AutoCloseable {
                 new BatchParser(config.maxBatchRecords()), authenticator,
                 new DeviceRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), Clock.systemUTC()),
                 publisher, () -> reachability.reachable() && authReady.getAsBoolean(), gate, inFlight, config.produceTimeout(), Clock.systemUTC(),
-                metrics, responder);
+                metrics, responder, config.maxTimestampAhead());
         app.post(TELEMETRY_PATH, telemetry);
         app.after(TELEMETRY_PATH, ctx -> metrics.request(ctx.statusCode()));
         TableRegistryCache tableRegistry = TableRegistryCache.start(config.kafkaBootstrap());

@@ -88,9 +88,11 @@ public final class DeviceRoutes {
     private void rotate(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
         Principal p = auth.authenticate(ctx);
-        if (!p.isDevice(id)) {
-            Access.requireOperator(p);
+        if (p.isDevice(id)) {
+            ctx.json(devices.rotate(id, Authenticator.bearer(ctx)));
+            return;
         }
+        Access.requireOperator(p);
         ctx.json(devices.rotate(id));
     }
 

@@ -31,11 +31,16 @@ public final class Authenticator {
     }
 
     public Principal authenticate(Context ctx) {
+        return authenticate(bearer(ctx));
+    }
+
+    /** The secret of {@code Authorization: Bearer ...}; 401 without one. */
+    public static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "missing Authorization: Bearer token");
         }
-        return authenticate(header.substring(7).trim());
+        return header.substring(7).trim();
     }
 
     Principal authenticate(String secret) {

@@ -2,7 +2,8 @@ package io.edgesync.dispatcher.device;
 
 import io.edgesync.dispatcher.auth.Principal;
 import io.edgesync.dispatcher.auth.TokenHash;
-import io.edgesync.dispatcher.events.EventPublisher;
+import io.edgesync.dispatcher.events.Outbox;
+import io.edgesync.dispatcher.events.OutboxRelay;
 import io.edgesync.shared.auth.InvalidTokenException;
 import io.edgesync.shared.auth.RegistryEntry;
 import io.edgesync.shared.auth.TokenClaims;
@@ -10,6 +11,9 @@ import io.edgesync.shared.auth.TokenKind;
 import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.json.Json;
+import io.edgesync.shared.kafka.Topics;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,24 +23,32 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Registration, token rotation and revocation, heartbeats. Each token change commits to the
- * database first (only the token's hash is stored), then is published to {@code device.registry}.
+ * Registration, token rotation and revocation, heartbeats. Each token change bumps the device's
+ * token version and writes its {@code device.registry} entry to the outbox in the same locked
+ * transaction (only the token's hash is stored); the outbox relay publishes it.
  */
 public final class DeviceService {
     private final DeviceStore store;
     private final Tokens.Issuer issuer;
     private final Tokens.Verifier verifier;
-    private final EventPublisher events;
+    private final OutboxRelay relay;
+    private final Duration publishWait;
     private final Clock clock;
     private final Duration tokenTtl;
     private final Duration offlineAfter;
 
-    public DeviceService(DeviceStore store, Tokens.Issuer issuer, Tokens.Verifier verifier, EventPublisher events,
-                         Clock clock, Duration tokenTtl, Duration offlineAfter) {
+    /**
+     * @param relay       publishes the registry entries each change writes to the outbox
+     * @param publishWait how long a request waits for its entry to be published before it answers
+     *                    anyway (the change is committed and will be published)
+     */
+    public DeviceService(DeviceStore store, Tokens.Issuer issuer, Tokens.Verifier verifier, OutboxRelay relay,
+                         Duration publishWait, Clock clock, Duration tokenTtl, Duration offlineAfter) {
         this.store = Objects.requireNonNull(store);
         this.issuer = Objects.requireNonNull(issuer);
         this.verifier = Objects.requireNonNull(verifier);
-        this.events = Objects.requireNonNull(events);
+        this.relay = Objects.requireNonNull(relay);
+        this.publishWait = Objects.requireNonNull(publishWait);
         this.clock = Objects.requireNonNull(clock);
         this.tokenTtl = Objects.requireNonNull(tokenTtl);
         this.offlineAfter = Objects.requireNonNull(offlineAfter);
@@ -57,16 +69,18 @@ public final class DeviceService {
                         request.metadata());
         Tokens.Issued issued = issuer.issue(d.deviceId(), TokenKind.DEVICE, "device", 1, tokenTtl);
         Instant now = clock.instant();
-        boolean inserted = store.transactions().inTransaction(c ->
-                DeviceStore.insert(c, d, TokenHash.of(issued.token()), issued.claims().expiresAt(), now));
-        if (!inserted) {
+        UUID announced = store.transactions().inTransaction(c ->
+                DeviceStore.insert(c, d, TokenHash.of(issued.token()), issued.claims().expiresAt(), now)
+                        ? announce(c, new RegistryEntry(d.deviceId(), RegistryEntry.ACTIVE, 1, now.toEpochMilli()))
+                        : null);
+        if (announced == null) {
             TokenClaims claims = previousToken == null ? null : claimsOf(previousToken, d.deviceId());
             if (claims != null) {
                 return reenrol(d.deviceId(), previousToken, claims.tokenVersion());
             }
             throw alreadyRegistered(d.deviceId());
         }
-        events.registryAsync(new RegistryEntry(d.deviceId(), RegistryEntry.ACTIVE, 1, now.toEpochMilli()));
+        relay.awaitPublished(announced, publishWait);
         return new IssuedToken(d.deviceId(), issued.token(), issued.claims().expiresAt().toString(), 1);
     }
 
@@ -82,61 +96,101 @@ public final class DeviceService {
 
     /** The previous token is signed by us for this device; it must also be the device's current one. */
     private IssuedToken reenrol(String deviceId, String previousToken, long tokenVersion) throws SQLException {
-        Tokens.Issued issued = store.transactions().inTransaction(c -> {
+        TokenChange change = store.transactions().inTransaction(c -> {
             DeviceStore.TokenState state = DeviceStore.lockTokenState(c, deviceId);
             if (state == null) {
                 throw notFound(deviceId);
             }
-            if (RegistryEntry.REVOKED.equals(state.status())) {
-                throw new ApiException(ErrorCode.TOKEN_REVOKED,
-                        "device " + deviceId + " is revoked; an operator must issue a new token");
-            }
+            refuseRevoked(deviceId, state);
             if (state.tokenVersion() != tokenVersion || !TokenHash.matches(previousToken, state.tokenHash())) {
                 throw alreadyRegistered(deviceId);
             }
-            long next = state.tokenVersion() + 1;
-            Tokens.Issued t = issuer.issue(deviceId, TokenKind.DEVICE, "device", next, tokenTtl);
-            DeviceStore.setToken(c, deviceId, TokenHash.of(t.token()), t.claims().expiresAt(), next);
-            return t;
+            return issue(c, deviceId, state.tokenVersion() + 1);
         });
-        long version = issued.claims().tokenVersion();
-        events.registry(new RegistryEntry(deviceId, RegistryEntry.ACTIVE, version, clock.millis()));
-        return new IssuedToken(deviceId, issued.token(), issued.claims().expiresAt().toString(), version);
+        return published(change);
     }
 
     private static ApiException alreadyRegistered(String deviceId) {
         return new ApiException(ErrorCode.CONFLICT, "device " + deviceId + " is already registered");
     }
 
-    /** A new token; every older one of the device stops working. */
+    /** By an operator: a new token; every older one of the device stops working, a revoked device is active again. */
     public IssuedToken rotate(String deviceId) throws SQLException {
-        Tokens.Issued issued = store.transactions().inTransaction(c -> {
-            Long version = DeviceStore.lockTokenVersion(c, deviceId);
-            if (version == null) {
-                throw notFound(deviceId);
-            }
-            Tokens.Issued t = issuer.issue(deviceId, TokenKind.DEVICE, "device", version + 1, tokenTtl);
-            DeviceStore.setToken(c, deviceId, TokenHash.of(t.token()), t.claims().expiresAt(), version + 1);
-            return t;
-        });
-        long version = issued.claims().tokenVersion();
-        events.registry(new RegistryEntry(deviceId, RegistryEntry.ACTIVE, version, clock.millis()));
-        return new IssuedToken(deviceId, issued.token(), issued.claims().expiresAt().toString(), version);
+        return rotate(deviceId, null);
     }
 
-    /** Every token of the device stops working until it is given a new one by rotation. */
-    public RegistryEntry revoke(String deviceId) throws SQLException {
-        long version = store.transactions().inTransaction(c -> {
-            Long v = DeviceStore.lockTokenVersion(c, deviceId);
-            if (v == null) {
+    /**
+     * A new token; every older one of the device stops working. With {@code presentedToken} (the
+     * device rotating its own token) the row is locked and the presented token must still be the
+     * current one and not revoked, so a revocation committed meanwhile always wins (403
+     * TOKEN_REVOKED). Without it (an operator) a revoked device becomes active again.
+     */
+    public IssuedToken rotate(String deviceId, String presentedToken) throws SQLException {
+        TokenChange change = store.transactions().inTransaction(c -> {
+            DeviceStore.TokenState state = DeviceStore.lockTokenState(c, deviceId);
+            if (state == null) {
                 throw notFound(deviceId);
             }
-            DeviceStore.revokeToken(c, deviceId);
-            return v;
+            if (presentedToken != null) {
+                refuseRevoked(deviceId, state);
+                if (!TokenHash.matches(presentedToken, state.tokenHash())) {
+                    throw new ApiException(ErrorCode.TOKEN_REVOKED, "token revoked or replaced by a newer one");
+                }
+            }
+            return issue(c, deviceId, state.tokenVersion() + 1);
         });
-        RegistryEntry entry = new RegistryEntry(deviceId, RegistryEntry.REVOKED, version, clock.millis());
-        events.registry(entry);
-        return entry;
+        return published(change);
+    }
+
+    /** Every token of the device stops working until an operator gives it a new one by rotation. */
+    public RegistryEntry revoke(String deviceId) throws SQLException {
+        Instant now = clock.instant();
+        RegistryChange change = store.transactions().inTransaction(c -> {
+            DeviceStore.TokenState state = DeviceStore.lockTokenState(c, deviceId);
+            if (state == null) {
+                throw notFound(deviceId);
+            }
+            long next = state.tokenVersion() + 1;
+            DeviceStore.revokeToken(c, deviceId, next);
+            RegistryEntry entry = new RegistryEntry(deviceId, RegistryEntry.REVOKED, next, now.toEpochMilli());
+            return new RegistryChange(entry, announce(c, entry));
+        });
+        relay.awaitPublished(change.outboxId(), publishWait);
+        return change.entry();
+    }
+
+    private record TokenChange(Tokens.Issued issued, UUID outboxId) {
+    }
+
+    private record RegistryChange(RegistryEntry entry, UUID outboxId) {
+    }
+
+    private static void refuseRevoked(String deviceId, DeviceStore.TokenState state) {
+        if (RegistryEntry.REVOKED.equals(state.status())) {
+            throw new ApiException(ErrorCode.TOKEN_REVOKED,
+                    "device " + deviceId + " is revoked; an operator must issue a new token");
+        }
+    }
+
+    /** In the locked transaction: the token of version {@code version}, stored and announced. */
+    private TokenChange issue(Connection c, String deviceId, long version) throws SQLException {
+        Tokens.Issued t = issuer.issue(deviceId, TokenKind.DEVICE, "device", version, tokenTtl);
+        DeviceStore.setToken(c, deviceId, TokenHash.of(t.token()), t.claims().expiresAt(), version);
+        UUID id = announce(c, new RegistryEntry(deviceId, RegistryEntry.ACTIVE, version, clock.millis()));
+        return new TokenChange(t, id);
+    }
+
+    private IssuedToken published(TokenChange change) {
+        relay.awaitPublished(change.outboxId(), publishWait);
+        Tokens.Issued t = change.issued();
+        return new IssuedToken(t.claims().subject(), t.token(), t.claims().expiresAt().toString(),
+                t.claims().tokenVersion());
+    }
+
+    /** The registry entry, into the outbox of this transaction. */
+    private static UUID announce(Connection c, RegistryEntry entry) throws SQLException {
+        return Outbox.add(c, Topics.DEVICE_REGISTRY.name(), entry.deviceId(), Json.toString(entry),
+                Instant.ofEpochMilli(entry.updatedAt()));
     }
 
     public DeviceView heartbeat(String deviceId, Heartbeat heartbeat) throws SQLException {

@@ -57,16 +57,6 @@ public final class DeviceStore {
         });
     }
 
-    /** Locks the device row; null when there is no such device. */
-    public static Long lockTokenVersion(Connection c, String deviceId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SQL.get("lock-token"))) {
-            ps.setString(1, deviceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
-        }
-    }
-
     /** Locks the device row and reads its token state; null when there is no such device. */
     public static TokenState lockTokenState(Connection c, String deviceId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SQL.get("lock-token-state"))) {
@@ -88,9 +78,11 @@ public final class DeviceStore {
         }
     }
 
-    public static void revokeToken(Connection c, String deviceId) throws SQLException {
+    /** Revoked, at a new token version: every registry change bumps it. */
+    public static void revokeToken(Connection c, String deviceId, long version) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SQL.get("revoke-token"))) {
-            ps.setString(1, deviceId);
+            ps.setLong(1, version);
+            ps.setString(2, deviceId);
             ps.executeUpdate();
         }
     }

@@ -9,15 +9,12 @@ ON CONFLICT (device_id) DO NOTHING;
 -- name: token-state
 SELECT token_hash, token_status, token_version FROM devices WHERE device_id = ?;
 
--- name: lock-token
-SELECT token_version FROM devices WHERE device_id = ? FOR UPDATE;
-
 -- name: set-token
 UPDATE devices SET token_hash = ?, token_expires_at = ?, token_version = ?, token_status = 'active'
 WHERE device_id = ?;
 
 -- name: revoke-token
-UPDATE devices SET token_hash = NULL, token_status = 'revoked' WHERE device_id = ?;
+UPDATE devices SET token_hash = NULL, token_status = 'revoked', token_version = ? WHERE device_id = ?;
 
 -- name: heartbeat
 UPDATE devices SET last_seen_at = ?, agent_version = COALESCE(?, agent_version),

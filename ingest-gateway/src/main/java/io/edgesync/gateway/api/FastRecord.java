@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgesync.shared.model.RecordValidator;
+import io.edgesync.shared.model.StorableText;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,11 @@ public final class FastRecord {
         return null;
     }
 
+    /** A required text field: 1-256 characters, storable. */
+    private static boolean text(String s) {
+        return s != null && !s.isBlank() && s.length() <= RecordValidator.MAX_TEXT_LENGTH && StorableText.ok(s);
+    }
+
     /** The deviceId the record names, or null. */
     String deviceId() {
         return deviceId;
@@ -113,17 +119,18 @@ public final class FastRecord {
     }
 
     /** The validated record, or null when RecordValidator must decide. */
-    TelemetryRecord accept(String expectedDeviceId) {
+    TelemetryRecord accept(String expectedDeviceId, long maxTimestamp) {
         String device = deviceId != null ? deviceId : expectedDeviceId;
-        boolean ok = id != null && !id.isBlank() && id.length() <= RecordValidator.MAX_TEXT_LENGTH
-                && device != null && !device.isBlank()
+        boolean ok = text(id) && RecordValidator.validDeviceId(device)
                 && (expectedDeviceId == null || expectedDeviceId.equals(device))
-                && sensorId != null && !sensorId.isBlank() && sensorId.length() <= RecordValidator.MAX_TEXT_LENGTH
-                && dataType != null && !dataType.isBlank() && dataType.length() <= RecordValidator.MAX_TEXT_LENGTH
-                && timestamp >= 0 && Double.isFinite(value) && version >= 1
-                && (unit == null || unit.length() <= RecordValidator.MAX_TEXT_LENGTH)
+                && text(sensorId) && text(dataType)
+                && timestamp >= RecordValidator.MIN_TIMESTAMP
+                && timestamp <= Math.min(RecordValidator.MAX_TIMESTAMP, maxTimestamp)
+                && Double.isFinite(value) && version >= 1
+                && (unit == null || unit.length() <= RecordValidator.MAX_TEXT_LENGTH && StorableText.ok(unit))
                 && (metadata == null
-                    || metadata.toString().getBytes(StandardCharsets.UTF_8).length <= RecordValidator.MAX_METADATA_BYTES);
+                    || metadata.toString().getBytes(StandardCharsets.UTF_8).length <= RecordValidator.MAX_METADATA_BYTES
+                    && StorableText.ok(metadata));
         return ok ? new TelemetryRecord(id, device, sensorId, timestamp, dataType, value, unit, metadata, version,
                 null, null) : null;
     }

@@ -60,11 +60,12 @@ public final class TelemetryHandler implements Handler {
     private final Clock clock;
     private final GatewayMetrics metrics;
     private final Executor responder;
+    private final long maxAheadMillis;
 
     public TelemetryHandler(UploadReader reader, BatchParser parser, DeviceAuthenticator authenticator,
                             DeviceRateLimiter rateLimiter, TelemetryPublisher publisher, BooleanSupplier kafkaReady,
                             RequestGate gate, Semaphore inFlight, Duration produceTimeout, Clock clock, GatewayMetrics metrics,
-                            Executor responder) {
+                            Executor responder, Duration maxTimestampAhead) {
         this.reader = Objects.requireNonNull(reader);
         this.parser = Objects.requireNonNull(parser);
         this.authenticator = Objects.requireNonNull(authenticator);
@@ -77,6 +78,7 @@ public final class TelemetryHandler implements Handler {
         this.clock = Objects.requireNonNull(clock);
         this.metrics = Objects.requireNonNull(metrics);
         this.responder = Objects.requireNonNull(responder);
+        this.maxAheadMillis = maxTimestampAhead.toMillis();
     }
 
     @Override
@@ -140,6 +142,7 @@ public final class TelemetryHandler implements Handler {
         BatchParser.Batch batch = parser.parse(json);
         List<BatchParser.RawRecord> records = batch.records();
         String deviceId = authenticated != null ? authenticated : claimedDevice(batch);
+        Envelope.check(batch);
         if (batch.deviceId() != null && !batch.deviceId().equals(deviceId)) {
             throw new ApiException(ErrorCode.FORBIDDEN, "the envelope names device " + batch.deviceId()
                     + " but the credentials are for another device", Map.of("deviceId", batch.deviceId()), null);
@@ -153,19 +156,27 @@ public final class TelemetryHandler implements Handler {
         }
         String batchId = batch.batchId() != null ? batch.batchId() : UUID.randomUUID().toString();
         long receivedAt = clock.millis();
+        long maxTimestamp = receivedAt > RecordValidator.MAX_TIMESTAMP - maxAheadMillis
+                ? RecordValidator.MAX_TIMESTAMP : receivedAt + maxAheadMillis;
         RecordEncoder.Receipt receipt = new RecordEncoder.Receipt(deviceId, receivedAt, batchId);
         List<byte[]> values = new ArrayList<>(records.size());
         List<Rejection> rejected = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             BatchParser.RawRecord raw = records.get(i);
-            TelemetryRecord fast = raw.fast() == null ? null : raw.fast().accept(deviceId);
+            if (raw.end() - raw.start() > RecordValidator.MAX_RECORD_BYTES) {
+                Rejection tooLarge = Envelope.tooLarge(i, raw.node(batch.json()));
+                rejected.add(tooLarge);
+                metrics.rejected(tooLarge.code());
+                continue;
+            }
+            TelemetryRecord fast = raw.fast() == null ? null : raw.fast().accept(deviceId, maxTimestamp);
             if (fast != null) {
                 values.add(receipt.value(new RecordEncoder.Source(batch.json(), raw.start(), raw.end(), true,
                         raw.fast().deviceId() != null, raw.fast().versionPresent()), fast));
                 continue;
             }
             JsonNode node = raw.node(batch.json());
-            RecordValidator.Result r = RecordValidator.validate(i, node, deviceId);
+            RecordValidator.Result r = RecordValidator.validate(i, node, deviceId, maxTimestamp);
             if (r.ok()) {
                 values.add(receipt.value(RecordEncoder.Source.of(batch.json(), raw.start(), raw.end(), node), r.record()));
             } else {

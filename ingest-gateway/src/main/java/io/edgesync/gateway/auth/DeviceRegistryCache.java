@@ -173,7 +173,12 @@ public final class DeviceRegistryCache implements AutoCloseable {
             if (entry.status() == null) {
                 throw new IllegalArgumentException("no status");
             }
-            entries.put(deviceId, entry);
+            RegistryEntry kept = entries.merge(deviceId, entry, (held, incoming) -> incoming.isNewerThan(held)
+                    ? incoming : held);
+            if (kept != entry) {
+                LOG.info("event=registry_entry_stale device={} version={} held_version={}", deviceId,
+                        entry.tokenVersion(), kept.tokenVersion());
+            }
         } catch (java.io.IOException | IllegalArgumentException e) {
             LOG.warn("event=registry_entry_unreadable device={} error={}", deviceId, e.getClass().getSimpleName());
         }
