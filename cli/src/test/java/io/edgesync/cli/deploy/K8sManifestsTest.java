@@ -231,6 +231,15 @@ class K8sManifestsTest {
         }
         assertEquals("enabled", map(map(named("Kafka", "edgesync").get("metadata")).get("annotations"))
                 .get("strimzi.io/kraft"));
+        // the listener without authentication admits only the EdgeSync services' pods
+        for (Object l : list(map(map(named("Kafka", "edgesync").get("spec")).get("kafka")).get("listeners"))) {
+            Map<String, Object> listener = map(l);
+            if (!listener.containsKey("authentication")) {
+                assertEquals("{matchLabels={app.kubernetes.io/component=edgesync-service}}",
+                        String.valueOf(map(list(listener.get("networkPolicyPeers")).get(0)).get("podSelector")),
+                        listener.toString());
+            }
+        }
     }
 
     @Test
