@@ -12,6 +12,7 @@ import io.edgesync.shared.auth.RegistryEntry;
 import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.model.RecordValidator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -141,17 +142,21 @@ public final class DeviceRoutes {
         if (v == null || v.isNull()) {
             return null;
         }
+        Long millis = null;
         if (v.isIntegralNumber() && v.canConvertToLong()) {
-            return v.asLong();
-        }
-        if (v.isTextual()) {
+            millis = v.asLong();
+        } else if (v.isTextual()) {
             try {
-                return Instant.parse(v.asText()).toEpochMilli();
-            } catch (java.time.format.DateTimeParseException e) {
+                millis = Instant.parse(v.asText()).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
                 // answered below
             }
         }
+        // the range telemetry timestamps have (docs/api.md): 1970-01-01 .. 9999-12-31
+        if (millis != null && millis >= RecordValidator.MIN_TIMESTAMP && millis <= RecordValidator.MAX_TIMESTAMP) {
+            return millis;
+        }
         throw new ApiException(ErrorCode.INVALID_REQUEST, "deviceTime must be epoch milliseconds or an ISO-8601 "
-                + "instant", Map.of("field", "deviceTime"), null);
+                + "instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z", Map.of("field", "deviceTime"), null);
     }
 }
