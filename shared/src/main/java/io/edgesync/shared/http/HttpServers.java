@@ -54,6 +54,7 @@ public final class HttpServers {
             config.http.maxRequestSize = maxRequestBytes;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.useVirtualThreads = false;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessages()));
             customize.accept(config);
         });
         app.get("/health/live", ctx -> health(ctx, service, live.getAsBoolean()));
