@@ -18,7 +18,8 @@ import java.util.List;
 public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
                           int batchSize, Duration syncInterval, Duration requestTimeout,
                           TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
-                          Duration commandWait, Duration heartbeatInterval, String deviceType) {
+                          Duration commandWait, Duration heartbeatInterval, String deviceType,
+                          Duration nodeSyncInterval) {
 
     public static final Setting<String> DEVICE_ID = Setting.string("agent.device-id", null,
             "This device's id; may be left out when `agent enroll` obtains one.");
@@ -66,10 +67,22 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
     public static final Setting<String> DEVICE_TYPE = Setting.string("agent.device-type", "edge-agent",
             "Device type sent when enrolling.");
 
+    public static final Setting<Duration> NODE_SYNC_INTERVAL = Setting.duration("agent.node-sync.interval", "30s",
+            "Pause between sync plan polls (GET /api/v1/nodes/{id}/sync); a sync-now command polls at once.");
+
     public static final List<Setting<?>> SETTINGS = List.of(DEVICE_ID, DATABASE, GATEWAY, DISPATCHER, TOKEN,
             BATCH_SIZE, SYNC_INTERVAL, REQUEST_TIMEOUT, RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX, DURABILITY,
             MAX_RECORDS, WHEN_FULL, RETENTION, HTTP_PORT, ENROLLMENT_KEY, COMMAND_WAIT, HEARTBEAT_INTERVAL,
-            DEVICE_TYPE);
+            DEVICE_TYPE, NODE_SYNC_INTERVAL);
+
+    /** Without {@code nodeSyncInterval}: 30 s. */
+    public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
+                       int batchSize, Duration syncInterval, Duration requestTimeout,
+                       TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
+                       Duration commandWait, Duration heartbeatInterval, String deviceType) {
+        this(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval, requestTimeout, retry,
+                store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType, Duration.ofSeconds(30));
+    }
 
     /** The first form: store defaults, no local endpoint, no enrolment. */
     public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
@@ -88,18 +101,20 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
                 new StoreOptions(source.get(DURABILITY), source.get(MAX_RECORDS), source.get(WHEN_FULL),
                         source.get(RETENTION)),
                 source.get(HTTP_PORT), blankToNull(source.get(ENROLLMENT_KEY)), source.get(COMMAND_WAIT),
-                source.get(HEARTBEAT_INTERVAL), source.get(DEVICE_TYPE));
+                source.get(HEARTBEAT_INTERVAL), source.get(DEVICE_TYPE), source.get(NODE_SYNC_INTERVAL));
     }
 
     public AgentConfig withDeviceId(String id) {
         return new AgentConfig(id, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
-                requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType);
+                requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType,
+                nodeSyncInterval);
     }
 
     /** The same configuration without the local endpoint (for one-shot commands beside a running agent). */
     public AgentConfig withHttpPortOff() {
         return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
-                requestTimeout, retry, store, -1, enrollmentKey, commandWait, heartbeatInterval, deviceType);
+                requestTimeout, retry, store, -1, enrollmentKey, commandWait, heartbeatInterval, deviceType,
+                nodeSyncInterval);
     }
 
     private static String blankToNull(String s) {

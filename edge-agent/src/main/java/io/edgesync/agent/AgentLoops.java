@@ -1,6 +1,7 @@
 package io.edgesync.agent;
 
 import io.edgesync.agent.collect.LocalIngestServer;
+import io.edgesync.agent.plan.NodeSyncLoop;
 import io.edgesync.agent.sync.Backoff;
 import io.edgesync.agent.sync.UploadException;
 import java.util.concurrent.Executors;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's background work: the local endpoint, an upload cycle every {@code agent.sync-interval}
  * (paused while a 401 stands), and with a dispatcher the command long-poll loop (backing off on
- * errors) and a heartbeat plus config check every {@code agent.heartbeat-interval}.
+ * errors), a heartbeat plus config check every {@code agent.heartbeat-interval}, and the sync plan
+ * poll every {@code agent.node-sync.interval} ({@link NodeSyncLoop}).
  */
 final class AgentLoops implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLoops.class);
@@ -22,6 +24,7 @@ final class AgentLoops implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final LocalIngestServer server;
     private volatile boolean stopped;
+    private volatile NodeSyncLoop nodeSync;
 
     private AgentLoops(EdgeAgent agent, AgentConfig config, LocalIngestServer server) {
         this.agent = agent;
@@ -43,8 +46,16 @@ final class AgentLoops implements AutoCloseable {
             loops.executor.execute(loops::commandLoop);
             loops.executor.scheduleWithFixedDelay(loops::heartbeatQuietly, 0,
                     config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+            loops.nodeSync = NodeSyncLoop.start(agent.nodeSync(), config.deviceId(), config.nodeSyncInterval());
         }
         return loops;
+    }
+
+    void wakeNodeSync() {
+        NodeSyncLoop loop = nodeSync;
+        if (loop != null) {
+            loop.wake();
+        }
     }
 
     int httpPort() {
@@ -99,6 +110,9 @@ final class AgentLoops implements AutoCloseable {
         stopped = true;
         if (server != null) {
             server.close();
+        }
+        if (nodeSync != null) {
+            nodeSync.close();
         }
         executor.shutdownNow();
         try {

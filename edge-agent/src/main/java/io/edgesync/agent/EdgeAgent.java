@@ -6,7 +6,11 @@ import io.edgesync.agent.cloud.CloudLink;
 import io.edgesync.agent.cloud.BuiltInCommands;
 import io.edgesync.agent.cloud.CommandRunner;
 import io.edgesync.agent.cloud.DispatcherClient;
+import io.edgesync.agent.plan.FunctionActions;
+import io.edgesync.agent.plan.NodeSync;
+import io.edgesync.agent.plan.PlanRunner;
 import io.edgesync.agent.store.CommandQueue;
+import io.edgesync.agent.store.EdgeSchemaStore;
 import io.edgesync.agent.store.DeviceConfigStore;
 import io.edgesync.agent.store.LocalStore;
 import io.edgesync.agent.store.StoreException;
@@ -48,6 +52,7 @@ public final class EdgeAgent implements AutoCloseable {
     private final DispatcherClient dispatcher;
     private final CloudLink cloud;
     private final Enroller enroller;
+    private final NodeSync nodeSync;
     private final Clock clock;
     private final Object syncLock = new Object();
     private volatile TelemetrySync.CycleResult lastCycle;
@@ -65,11 +70,16 @@ public final class EdgeAgent implements AutoCloseable {
             dispatcher = new DispatcherClient(http, config.dispatcherUrl(), this::token, config.requestTimeout());
             DeviceConfigStore deviceConfig = new DeviceConfigStore(store);
             CommandRunner runner = new CommandRunner(new CommandQueue(store),
-                    BuiltInCommands.handlers(clock, this::syncNow, this::syncConfigNow));
+                    BuiltInCommands.handlers(clock, this::syncNow, this::syncConfigNow, this::wakeNodeSync));
             cloud = new CloudLink(config.deviceId(), VERSION, dispatcher, runner, deviceConfig, store,
                     this::pendingCount, clock);
             enroller = new Enroller(store, dispatcher);
+            // FunctionActions.UNSUPPORTED until the edge-functions feature provides its implementation
+            nodeSync = new NodeSync(config.deviceId(), dispatcher,
+                    new PlanRunner(new EdgeSchemaStore(store), FunctionActions.UNSUPPORTED),
+                    NodeSync.schedules(new Backoff(config.retry().toBackoff(), random)));
         } else {
+            nodeSync = null;
             dispatcher = null;
             cloud = null;
             enroller = null;
@@ -262,6 +272,23 @@ public final class EdgeAgent implements AutoCloseable {
     /** The dispatcher link, or null when agent.dispatcher-url is empty. */
     public CloudLink cloud() {
         return cloud;
+    }
+
+    /** Sync plans (schema migrations, functions), or null when agent.dispatcher-url is empty. */
+    public NodeSync nodeSync() {
+        return nodeSync;
+    }
+
+    /** The edge schema migrations applied to this store. */
+    public EdgeSchemaStore schemas() {
+        return new EdgeSchemaStore(store);
+    }
+
+    /** Polls the sync plan now, in the background (no-op before {@link #start()}). */
+    public synchronized void wakeNodeSync() {
+        if (loops != null) {
+            loops.wakeNodeSync();
+        }
     }
 
     public DeviceConfigStore deviceConfig() {

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * The command types every agent handles: {@code ping} (answers with the device time),
- * {@code sync-now} (an upload cycle now) and {@code set-config} (fetch and apply config now).
+ * {@code sync-now} (an upload cycle now, and a sync plan poll in the background) and {@code set-config} (fetch and apply config now).
  */
 public final class BuiltInCommands {
     /** Fetches and applies config; returns the version held. */
@@ -21,10 +21,11 @@ public final class BuiltInCommands {
     }
 
     public static Map<String, CommandHandler> handlers(Clock clock, Supplier<TelemetrySync.CycleResult> syncNow,
-                                                       ConfigSync config) {
+                                                       ConfigSync config, Runnable pollPlan) {
         return Map.of(
                 "ping", payload -> CommandHandler.Outcome.executed("pong deviceTime=" + clock.instant()),
                 "sync-now", payload -> {
+                    pollPlan.run();
                     TelemetrySync.CycleResult r = syncNow.get();
                     return r.ok() ? CommandHandler.Outcome.executed("sent=" + r.sent() + " accepted=" + r.accepted()
                             + " rejected=" + r.rejected()) : CommandHandler.Outcome.failed(r.failure().getMessage());

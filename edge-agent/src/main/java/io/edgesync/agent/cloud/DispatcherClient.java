@@ -100,6 +100,16 @@ public final class DispatcherClient {
         send(post("/api/v1/devices/" + enc(deviceId) + "/heartbeat", heartbeat), token.get());
     }
 
+    /** The node's sync plan ({@code GET /api/v1/nodes/{id}/sync}), as the dispatcher answered it. */
+    public JsonNode syncPlan(String deviceId) throws UploadException {
+        return send(get("/api/v1/nodes/" + enc(deviceId) + "/sync"), token.get());
+    }
+
+    /** Acknowledges a plan: {@code {syncId, status, error, retryable, state}}. */
+    public void syncAck(String deviceId, Map<String, Object> ack) throws UploadException {
+        send(post("/api/v1/nodes/" + enc(deviceId) + "/sync/ack", ack), token.get());
+    }
+
     /** Registers with a fleet enrollment key. */
     public Enrollment register(String enrollmentKey, Map<String, Object> device) throws UploadException {
         JsonNode body = send(post("/api/v1/devices/register", device), enrollmentKey);

@@ -18,7 +18,8 @@ import java.util.Objects;
  * this agent is refused rather than misread.
  */
 final class Migrations {
-    static final List<String> FILES = List.of("V1__edge_store.sql", "V2__pruning_index.sql");
+    static final List<String> FILES = List.of("V1__edge_store.sql", "V2__pruning_index.sql",
+            "V3__edge_schema_history.sql");
 
     private Migrations() {
     }

@@ -1,0 +1,55 @@
+package io.edgesync.agent.plan;
+
+import java.util.List;
+
+/**
+ * The function half of a sync plan: deploying and removing edge functions on this device. The
+ * edge-functions feature implements it; until it is wired, {@link #UNSUPPORTED} fails every function
+ * action permanently ("functions not supported"), so a plan with functions is acknowledged failed
+ * once and not retried in a loop.
+ */
+public interface FunctionActions {
+    /** A function installed on this device, as reported in a sync acknowledgement's state. */
+    record Installed(String id, String name, String version, String hash) {
+    }
+
+    /** A function action that did not succeed; {@code retryable} false for a bad module. */
+    final class Failed extends Exception {
+        private final boolean retryable;
+
+        public Failed(String message, boolean retryable, Throwable cause) {
+            super(message, cause);
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    /** Downloads the module from {@code url}, checks it against {@code hash} and installs it. */
+    void deploy(String id, String name, String version, String hash, String url) throws Failed;
+
+    void remove(String id) throws Failed;
+
+    /** The functions installed now (from local state, not memory). */
+    List<Installed> installed();
+
+    FunctionActions UNSUPPORTED = new FunctionActions() {
+        @Override
+        public void deploy(String id, String name, String version, String hash, String url) throws Failed {
+            throw new Failed("functions not supported by this agent (deploy " + name + " " + version + ")", false,
+                    null);
+        }
+
+        @Override
+        public void remove(String id) throws Failed {
+            throw new Failed("functions not supported by this agent (remove " + id + ")", false, null);
+        }
+
+        @Override
+        public List<Installed> installed() {
+            return List.of();
+        }
+    };
+}
