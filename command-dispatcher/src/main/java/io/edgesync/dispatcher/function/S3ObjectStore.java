@@ -29,9 +29,13 @@ public final class S3ObjectStore implements ObjectStore {
         this.bucket = config.bucket();
     }
 
+    /** Without both keys the client sends unsigned requests (a store that allows anonymous access). */
     private static MinioClient client(String endpoint, StorageConfig config) {
-        return MinioClient.builder().endpoint(endpoint).region(config.region())
-                .credentials(config.accessKey(), config.secretKey()).build();
+        MinioClient.Builder b = MinioClient.builder().endpoint(endpoint).region(config.region());
+        if (!config.accessKey().isEmpty() && !config.secretKey().isEmpty()) {
+            b.credentials(config.accessKey(), config.secretKey());
+        }
+        return b.build();
     }
 
     @Override
