@@ -7,12 +7,15 @@ import io.edgesync.dispatcher.api.ConfigRoutes;
 import io.edgesync.dispatcher.api.DeviceRoutes;
 import io.edgesync.dispatcher.api.Errors;
 import io.edgesync.dispatcher.api.NodeRoutes;
+import io.edgesync.dispatcher.api.OperatorTokenRoutes;
 import io.edgesync.dispatcher.api.SchemaRoutes;
 import io.edgesync.dispatcher.schema.SchemaService;
 import io.edgesync.dispatcher.schema.SchemaValidator;
 import io.edgesync.dispatcher.sync.FunctionTargets;
 import io.edgesync.dispatcher.sync.SyncService;
 import io.edgesync.dispatcher.auth.Authenticator;
+import io.edgesync.dispatcher.auth.OperatorTokenStore;
+import io.edgesync.dispatcher.auth.OperatorTokens;
 import io.edgesync.dispatcher.command.CommandService;
 import io.edgesync.dispatcher.command.LongPoll;
 import io.edgesync.dispatcher.config.ConfigService;
@@ -116,7 +119,8 @@ public final class CommandDispatcher implements AutoCloseable {
                         config.visibilityTimeout(), config.maxCommandsPerPoll()));
         LongPoll longPoll = new LongPoll(commands::deliver, workers, timer, config.longPollRecheck());
         poll.set(longPoll);
-        Authenticator auth = new Authenticator(verifier, store,
+        OperatorTokenStore operatorTokenStore = new OperatorTokenStore(tx);
+        Authenticator auth = new Authenticator(verifier, store, operatorTokenStore,
                 config.enrollmentKey(), config.operatorToken());
 
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
@@ -133,6 +137,8 @@ public final class CommandDispatcher implements AutoCloseable {
         new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
+        new OperatorTokenRoutes(auth, new OperatorTokens(operatorTokenStore, new Tokens.Issuer(key, clock), clock,
+                config.credentials().operatorTokenTtl())).install(app);
 
         FleetGauges fleet = new FleetGauges(tx, clock, config.offlineAfter(), metrics);
         refreshFleet(fleet);
