@@ -23,27 +23,33 @@ import javax.sql.DataSource;
  * The real cloud side for agent tests: stream processor and sink against the test's broker and
  * PostgreSQL, and a gateway that the test can stop and start again on the same port.
  */
-final class CloudPipeline implements AutoCloseable {
+public final class CloudPipeline implements AutoCloseable {
     private final Map<String, String> settings = new HashMap<>();
     private final StreamProcessor processor;
     private final CockroachSink sink;
     private final DataSource db;
     private IngestGateway gateway;
 
-    CloudPipeline(String bootstrap, String jdbcUrl, DataSource db, Path dir) {
+    public CloudPipeline(String bootstrap, String jdbcUrl, DataSource db, Path dir) {
+        this(bootstrap, jdbcUrl, db, dir, Map.of());
+    }
+
+    /** With extra settings for the processor and the sink (e.g. processor.stats-interval). */
+    public CloudPipeline(String bootstrap, String jdbcUrl, DataSource db, Path dir, Map<String, String> extra) {
         settings.put("kafka.bootstrap-servers", bootstrap);
         settings.put("database.jdbc-url", jdbcUrl);
         settings.put("processor.state-dir", dir.resolve("streams").toString());
         settings.put("gateway.auth-mode", "none");
         settings.put("processor.port", "-1");
         settings.put("sink.port", "-1");
+        settings.putAll(extra);
         this.db = db;
         processor = StreamProcessor.start(ProcessorConfig.from(ConfigSource.of(settings)));
         sink = CockroachSink.start(SinkConfig.from(ConfigSource.of(settings)));
     }
 
     /** Starts a gateway on {@code port} with extra settings (e.g. gateway.max-batch-records). */
-    IngestGateway startGateway(int port, Map<String, String> extra) {
+    public IngestGateway startGateway(int port, Map<String, String> extra) {
         Map<String, String> s = new HashMap<>(settings);
         s.put("gateway.port", Integer.toString(port));
         s.putAll(extra);

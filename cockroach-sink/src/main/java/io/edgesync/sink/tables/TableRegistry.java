@@ -55,7 +55,8 @@ public final class TableRegistry {
                 continue;
             }
             try {
-                producer.send(new ProducerRecord<>(Topics.SYNC_TABLE_REGISTRY.name(), d.name(), Json.toBytes(d))).get();
+                producer.send(new ProducerRecord<>(Topics.SYNC_TABLE_REGISTRY.name(), null, d.name(), Json.toBytes(d),
+                        Topics.jsonHeaders())).get();
             } catch (ExecutionException e) {
                 throw new org.apache.kafka.common.KafkaException("cannot publish the table registry", e.getCause());
             } catch (InterruptedException e) {

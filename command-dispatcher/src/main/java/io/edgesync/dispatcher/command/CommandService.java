@@ -224,12 +224,12 @@ public final class CommandService {
 
     private static CommandEvent event(CommandView c, String previous, Instant at) {
         return new CommandEvent(c.commandId(), c.deviceId(), c.commandType(), c.status(), previous,
-                c.deliveryCount(), at.toString());
+                c.deliveryCount(), at.toEpochMilli());
     }
 
     private static CommandEvent event(CommandView c, CommandStatus status, String previous, Instant at) {
         return new CommandEvent(c.commandId(), c.deviceId(), c.commandType(), status.wire(), previous,
-                c.deliveryCount(), at.toString());
+                c.deliveryCount(), at.toEpochMilli());
     }
 
     private static ApiException notFound(UUID commandId) {

@@ -1,9 +1,13 @@
 package io.edgesync.dispatcher.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
- * Value of topic {@code command.events} (key: deviceId): one per state change of a command.
- * {@code previousStatus} is null when the command is created; {@code at} is ISO-8601 UTC.
+ * Value of topic {@code command.events} (key: deviceId): one per state change of a command, schema
+ * docs/contracts/schemas/command.events.v1.json. {@code previousStatus} is omitted when the command is
+ * created; {@code at} is epoch milliseconds, as every time in a topic's envelope.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record CommandEvent(String commandId, String deviceId, String commandType, String status,
-                           String previousStatus, int deliveryCount, String at) {
+                           String previousStatus, int deliveryCount, long at) {
 }

@@ -38,12 +38,13 @@ public final class EventPublisher implements AutoCloseable {
 
     /** For the outbox relay: a record as stored in {@code event_outbox}. */
     public Future<RecordMetadata> send(String topic, String key, byte[] value) {
-        return producer.send(new ProducerRecord<>(topic, key, value));
+        return producer.send(new ProducerRecord<>(topic, null, key, value, Topics.jsonHeaders()));
     }
 
     public void commandEvents(List<CommandEvent> events) {
         for (CommandEvent e : events) {
-            producer.send(new ProducerRecord<>(Topics.COMMAND_EVENTS.name(), e.deviceId(), Json.toBytes(e)),
+            producer.send(new ProducerRecord<>(Topics.COMMAND_EVENTS.name(), null, e.deviceId(), Json.toBytes(e),
+                    Topics.jsonHeaders()),
                     (metadata, error) -> {
                         if (error != null) {
                             LOG.warn("event=command_event_publish_failed command_id={} status={} reason=\"{}\"",

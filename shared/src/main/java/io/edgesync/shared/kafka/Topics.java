@@ -7,20 +7,32 @@ import io.edgesync.shared.model.TelemetryRecord;
 import io.edgesync.shared.tables.TableDefinition;
 import io.edgesync.shared.tables.TableRow;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** Every topic EdgeSync reads or writes, declared once. Documented in docs/topics.md. */
 public final class Topics {
-    /** Headers every producer of the telemetry topics sets. */
+    /** Headers every producer of a JSON topic sets (see docs/contracts/schemas/*.headers.json). */
     public static final String HEADER_CONTENT_TYPE = "content-type";
     public static final String HEADER_SCHEMA_VERSION = "schema-version";
     public static final String CONTENT_TYPE_JSON = "application/json";
     public static final String SCHEMA_VERSION = "1";
+
+    /** The headers of a JSON value of the current schema version ({@code content-type}, {@code schema-version}). */
+    public static Headers jsonHeaders() {
+        return new RecordHeaders(new Header[] {
+            new RecordHeader(HEADER_CONTENT_TYPE, CONTENT_TYPE_JSON.getBytes(StandardCharsets.UTF_8)),
+            new RecordHeader(HEADER_SCHEMA_VERSION, SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8))});
+    }
 
     private static final Serde<String> KEY = Serdes.String();
     private static final Serde<TelemetryRecord> RECORD = new JsonSerde<>(TelemetryRecord.class);

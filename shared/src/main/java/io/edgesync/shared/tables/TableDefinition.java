@@ -1,6 +1,7 @@
 package io.edgesync.shared.tables;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
  * plus {@code host_identifier}, {@code row_version}, {@code deliveries} and {@code synced_at}, keyed
  * (host_identifier, key). See docs/database.md.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TableDefinition(String name, String keyColumn, String timeColumn, List<Column> columns) {
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     /** Columns every central synced table has besides the defined ones. */

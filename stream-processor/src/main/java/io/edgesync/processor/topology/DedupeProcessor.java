@@ -6,6 +6,7 @@ import io.edgesync.processor.retention.RetentionClock;
 import io.edgesync.processor.state.DeviceTotals;
 import io.edgesync.processor.state.IdentityState;
 import io.edgesync.shared.json.Json;
+import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.RecordOrdering;
 import io.edgesync.shared.model.TelemetryRecord;
@@ -148,7 +149,7 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
 
     private void publishStats(long now) {
         stats.publish(now, s -> context.forward(new Record<byte[], Outcome>(
-                s.deviceId().getBytes(StandardCharsets.UTF_8), new Outcome.Stats(s), now, new RecordHeaders())));
+                s.deviceId().getBytes(StandardCharsets.UTF_8), new Outcome.Stats(s), now, Topics.jsonHeaders())));
     }
 
     /** One bounded purge step (see {@link IncrementalPurge}), on the retention clock. */
