@@ -42,15 +42,23 @@ public final class EdgeFunctions implements FunctionActions, AutoCloseable {
     @Override
     public synchronized void deploy(String id, String name, String version, String hash, String url, int order)
             throws Failed {
-        byte[] module = downloader.download(url, hash);
+        install(id, name, version, downloader.download(url, hash), order);
+    }
+
+    /**
+     * Installs a module already at hand (verified by the caller, or local: a benchmark, a test):
+     * loads it under the limits, then stores it; its hash is computed here.
+     */
+    public synchronized void install(String id, String name, String version, byte[] module, int order)
+            throws Failed {
         try {
             FunctionRuntime.load(name, module, options.limits()).close();
         } catch (FunctionException e) {
             throw new Failed("function " + name + " " + version + " refused: " + e.getMessage(), false, e);
         }
         try {
-            store.install(new FunctionStore.StoredFunction(id, name, version, hash.toLowerCase(java.util.Locale.ROOT),
-                    order, module));
+            store.install(new FunctionStore.StoredFunction(id, name, version, ModuleDownloader.sha256(module), order,
+                    module));
         } catch (StoreException e) {
             throw new Failed("edge store: " + e.getMessage(), true, e);
         }

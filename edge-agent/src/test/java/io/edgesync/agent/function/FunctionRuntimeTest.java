@@ -132,6 +132,10 @@ class FunctionRuntimeTest {
         FunctionException imp = assertThrows(FunctionException.class,
                 () -> FunctionRuntime.load("importer", module("importer"), LIMITS));
         assertEquals(FunctionException.Kind.INVALID_MODULE, imp.kind());
+        FunctionException sig = assertThrows(FunctionException.class,
+                () -> FunctionRuntime.load("wrongsig", module("wrongsig"), LIMITS));
+        assertEquals(FunctionException.Kind.INVALID_MODULE, sig.kind());
+        assertTrue(sig.getMessage().contains("the edge ABI needs (i32, i32) -> i64"), sig.getMessage());
         FunctionException junk = assertThrows(FunctionException.class,
                 () -> FunctionRuntime.load("junk", "not wasm".getBytes(), LIMITS));
         assertEquals(FunctionException.Kind.INVALID_MODULE, junk.kind());
