@@ -74,7 +74,7 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
             "Pause between sync plan polls (GET /api/v1/nodes/{id}/sync); a sync-now command polls at once.");
 
     public static final Setting<Duration> FUNCTION_TIME_LIMIT = Setting.duration("agent.functions.time-limit",
-            "200ms", "Longest one edge function call may run on one reading; then it is stopped (a timeout).");
+            "500ms", "Longest one edge function call may run on one reading (wall clock); then it is stopped (a timeout).");
     public static final Setting<Integer> FUNCTION_MAX_MEMORY_PAGES = Setting.integer(
             "agent.functions.max-memory-pages", 256, 1, 65536,
             "Most linear memory an edge function may use, in 64 KiB WebAssembly pages (256 = 16 MiB).");

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.edgesync.agent.AgentConfig;
 import io.edgesync.agent.EdgeAgent;
 import io.edgesync.agent.plan.FunctionActions;
+import io.edgesync.agent.store.StoreOptions;
 import io.edgesync.agent.sync.TelemetrySync;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -154,7 +155,10 @@ class EdgeFunctionsTest {
         served.put("/tag", tag);
         Path db = dir.resolve("edge.db");
         AgentConfig config = new AgentConfig("dev-1", db, "http://127.0.0.1:9", null, null, 100, Duration.ofHours(1),
-                Duration.ofSeconds(5), new TelemetrySync.RetryPolicy(1, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1)));
+                Duration.ofSeconds(5), new TelemetrySync.RetryPolicy(1, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1)),
+                StoreOptions.defaults(), -1, null, Duration.ofSeconds(30), Duration.ofSeconds(30), "edge-agent",
+                Duration.ofSeconds(30), new FunctionOptions(new FunctionLimits(Duration.ofSeconds(10), 16),
+                FunctionOptions.OnFailure.KEEP, 1024 * 1024));
         try (EdgeAgent agent = EdgeAgent.open(config)) {
             agent.record("s1", "temp", 1.0, "C");
             agent.functions().deploy("f1", "tag", "1", ModuleDownloader.sha256(tag), url("/tag"), 1);
