@@ -21,6 +21,7 @@ import io.edgesync.dispatcher.command.LongPoll;
 import io.edgesync.dispatcher.config.ConfigService;
 import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.device.DeviceStore;
+import io.edgesync.dispatcher.events.CommandWakeups;
 import io.edgesync.dispatcher.events.EventPublisher;
 import io.edgesync.dispatcher.events.OutboxRelay;
 import io.edgesync.shared.auth.Tokens;
@@ -53,6 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
     private static final int SWEEP_BATCH = 500;
+    private static final Duration WAKEUPS_START = Duration.ofSeconds(5);
 
     private final Javalin app;
     private final AtomicBoolean ready;
@@ -117,12 +119,18 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandService commands = new CommandService(tx, events, id -> poll.get().signal(id), clock,
                 new CommandService.Timing(config.defaultCommandTtl(), config.maxCommandTtl(),
                         config.visibilityTimeout(), config.maxCommandsPerPoll()));
-        LongPoll longPoll = new LongPoll(commands::deliver, workers, timer, config.longPollRecheck());
+        LongPoll longPoll = new LongPoll(commands::deliver, workers, timer, config.maxPollsPerDevice());
         poll.set(longPoll);
+        CommandWakeups wakeups = new CommandWakeups(() -> EventPublisher.wakeupConsumer(config.kafkaBootstrap()),
+                longPoll::signal, timer, config.visibilityTimeout()).start();
+        resources.push(wakeups);
+        awaitWakeups(wakeups);
         Authenticator auth = new Authenticator(verifier, store,
                 config.enrollmentKey(), config.operatorToken());
 
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
+        io.micrometer.core.instrument.FunctionCounter.builder(DispatcherMetrics.LONG_POLLS_REFUSED, longPoll,
+                LongPoll::refused).register(metrics);
         metrics.gauge(DispatcherMetrics.POLL_QUEUE, workers, w -> w.getQueue().size());
         Counter expired = metrics.counter(DispatcherMetrics.COMMANDS_EXPIRED);
         AtomicBoolean ready = new AtomicBoolean(false);
@@ -158,6 +166,18 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandDispatcher dispatcher = new CommandDispatcher(app, ready, resources);
         LOG.info("event=dispatcher_started url={}", dispatcher.url());
         return dispatcher;
+    }
+
+    /** Commands created elsewhere after start wake this instance's polls once the reader holds command.events. */
+    private static void awaitWakeups(CommandWakeups wakeups) {
+        try {
+            if (!wakeups.awaitAssigned(WAKEUPS_START)) {
+                LOG.warn("event=command_wakeups_not_ready waited_ms={} effect=\"polls woken only by commands created "
+                        + "on this instance until command.events is reachable\"", WAKEUPS_START.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void refreshFleet(FleetGauges fleet) {
