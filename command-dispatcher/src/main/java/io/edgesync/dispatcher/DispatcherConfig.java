@@ -5,6 +5,7 @@ import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
 import io.edgesync.shared.db.DatabaseTimeouts;
+import io.edgesync.shared.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,12 +18,14 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
                                int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
                                DispatcherSecurity security, StorageConfig storage,
-                               CredentialPolicy credentials) {
+                               CredentialPolicy credentials, TlsSettings tls) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
     public static final Setting<Integer> PORT = Setting.integer("dispatcher.port", 7071, 0, 65535,
-            "HTTP port; 0 picks a free one.");
+            "HTTP (or HTTPS, with a keystore) port; 0 picks a free one.");
+    /** The same four settings as the gateway's, under dispatcher.tls. */
+    public static final TlsSettings.Keys TLS = TlsSettings.declare("dispatcher");
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
     public static final Setting<String> JDBC_URL = Setting.secret("database.jdbc-url",
@@ -65,7 +68,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
             MAX_COMMANDS_PER_POLL, MAX_POLLS_PER_DEVICE, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
             DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS,
-            CredentialPolicy.SETTINGS).flatMap(List::stream).toList();
+            CredentialPolicy.SETTINGS, TLS.all()).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -81,7 +84,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
                 DispatcherSecurity.from(source), StorageConfig.from(source),
-                CredentialPolicy.from(source));
+                CredentialPolicy.from(source), TlsSettings.from(source, TLS));
     }
 
     /** How long without a heartbeat before a device shows offline. */

@@ -44,11 +44,19 @@ public final class DeviceRoutes {
     }
 
     private void register(Context ctx) throws Exception {
-        Access.requireEnrollment(auth.authenticate(ctx));
+        Principal principal = auth.authenticate(ctx);
+        Access.requireEnrollment(principal);
         JsonNode body = Requests.object(ctx);
         String deviceId = Requests.text(body, "deviceId", false, 128);
+        boolean selfEnrolment = !principal.isOperator();
+        if (deviceId == null && selfEnrolment) {
+            deviceId = auth.certificateDevice(ctx); // over mutual TLS the certificate names the device
+        }
         if (deviceId != null) {
             Requests.id(deviceId, "deviceId");
+            if (selfEnrolment) {
+                auth.requireCertificateFor(ctx, deviceId);
+            }
         }
         JsonNode metadata = Requests.value(body, "metadata");
         if (metadata != null && !metadata.isObject()) {
