@@ -39,12 +39,21 @@ public final class Authenticator {
         this.operatorTokenHash = blankToNull(operatorToken);
     }
 
+    private static final String PRINCIPAL = "edgesync.principal";
+
+    /** Authenticates the request and remembers who made it ({@link #principalOf}). */
     public Principal authenticate(Context ctx) {
-        Principal principal = authenticate(bearer(ctx));
-        if (principal.kind() == Principal.Kind.DEVICE) {
-            requireCertificateFor(ctx, principal.subject());
+        Principal p = authenticate(bearer(ctx));
+        ctx.attribute(PRINCIPAL, p);
+        if (p.kind() == Principal.Kind.DEVICE) {
+            requireCertificateFor(ctx, p.subject());
         }
-        return principal;
+        return p;
+    }
+
+    /** Who made the request, once {@link #authenticate(Context)} accepted its credential; null before. */
+    public static Principal principalOf(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
     }
 
     /**
