@@ -2,11 +2,13 @@ package io.edgesync.agent;
 
 import io.edgesync.agent.store.StoreOptions;
 import io.edgesync.agent.sync.TelemetrySync;
+import io.edgesync.agent.tables.TableSyncConfig;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Typed configuration of one edge agent.
@@ -19,7 +21,7 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
                           int batchSize, Duration syncInterval, Duration requestTimeout,
                           TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
                           Duration commandWait, Duration heartbeatInterval, String deviceType,
-                          Duration nodeSyncInterval) {
+                          Duration nodeSyncInterval, TableSyncConfig tables) {
 
     public static final Setting<String> DEVICE_ID = Setting.string("agent.device-id", null,
             "This device's id; may be left out when `agent enroll` obtains one.");
@@ -70,10 +72,21 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
     public static final Setting<Duration> NODE_SYNC_INTERVAL = Setting.duration("agent.node-sync.interval", "30s",
             "Pause between sync plan polls (GET /api/v1/nodes/{id}/sync); a sync-now command polls at once.");
 
-    public static final List<Setting<?>> SETTINGS = List.of(DEVICE_ID, DATABASE, GATEWAY, DISPATCHER, TOKEN,
-            BATCH_SIZE, SYNC_INTERVAL, REQUEST_TIMEOUT, RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX, DURABILITY,
-            MAX_RECORDS, WHEN_FULL, RETENTION, HTTP_PORT, ENROLLMENT_KEY, COMMAND_WAIT, HEARTBEAT_INTERVAL,
-            DEVICE_TYPE, NODE_SYNC_INTERVAL);
+    public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(DEVICE_ID, DATABASE, GATEWAY,
+            DISPATCHER, TOKEN, BATCH_SIZE, SYNC_INTERVAL, REQUEST_TIMEOUT, RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX,
+            DURABILITY, MAX_RECORDS, WHEN_FULL, RETENTION, HTTP_PORT, ENROLLMENT_KEY, COMMAND_WAIT,
+            HEARTBEAT_INTERVAL, DEVICE_TYPE, NODE_SYNC_INTERVAL), TableSyncConfig.SETTINGS.stream()).toList();
+
+    /** Without table sync. */
+    public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
+                       int batchSize, Duration syncInterval, Duration requestTimeout,
+                       TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
+                       Duration commandWait, Duration heartbeatInterval, String deviceType,
+                       Duration nodeSyncInterval) {
+        this(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval, requestTimeout, retry,
+                store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType, nodeSyncInterval,
+                TableSyncConfig.none());
+    }
 
     /** Without {@code nodeSyncInterval}: 30 s. */
     public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
@@ -101,20 +114,28 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
                 new StoreOptions(source.get(DURABILITY), source.get(MAX_RECORDS), source.get(WHEN_FULL),
                         source.get(RETENTION)),
                 source.get(HTTP_PORT), blankToNull(source.get(ENROLLMENT_KEY)), source.get(COMMAND_WAIT),
-                source.get(HEARTBEAT_INTERVAL), source.get(DEVICE_TYPE), source.get(NODE_SYNC_INTERVAL));
+                source.get(HEARTBEAT_INTERVAL), source.get(DEVICE_TYPE), source.get(NODE_SYNC_INTERVAL),
+                TableSyncConfig.from(source));
     }
 
     public AgentConfig withDeviceId(String id) {
         return new AgentConfig(id, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
                 requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType,
-                nodeSyncInterval);
+                nodeSyncInterval, tables);
     }
 
     /** The same configuration without the local endpoint (for one-shot commands beside a running agent). */
     public AgentConfig withHttpPortOff() {
         return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
                 requestTimeout, retry, store, -1, enrollmentKey, commandWait, heartbeatInterval, deviceType,
-                nodeSyncInterval);
+                nodeSyncInterval, tables);
+    }
+
+    /** The same configuration with other table sync settings. */
+    public AgentConfig withTables(TableSyncConfig other) {
+        return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
+                requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType,
+                nodeSyncInterval, other);
     }
 
     private static String blankToNull(String s) {
