@@ -28,16 +28,22 @@ public final class StatsCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws SQLException {
+    public Integer call() {
         String url = jdbcUrl != null ? jdbcUrl
                 : ConfigSource.load(configFile, System.getenv()).get(SinkConfig.JDBC_URL);
+        SyncStats stats;
         try (Connection c = DriverManager.getConnection(url)) {
-            SyncStats stats = SyncStats.read(c);
-            if (json) {
-                System.out.println(Json.mapper().valueToTree(stats).toString());
-            } else {
-                print(stats, System.out);
-            }
+            stats = SyncStats.read(c);
+        } catch (SQLException e) {
+            // unreachable database, wrong credentials, no sync_logs table: one line, status 1 (no stack trace)
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            System.err.println("error: cannot read sync_logs from " + url.replaceAll("\\?.*$", "") + ": " + reason);
+            return 1;
+        }
+        if (json) {
+            System.out.println(Json.mapper().valueToTree(stats).toString());
+        } else {
+            print(stats, System.out);
         }
         return 0;
     }

@@ -51,6 +51,7 @@ class TableSourceSyncIT {
     @RegisterExtension
     static final PostgresExtension PG = new PostgresExtension();
 
+    static final java.util.concurrent.atomic.AtomicInteger WRITER_RUNS = new java.util.concurrent.atomic.AtomicInteger();
     static Path dir;
     static CloudPipeline cloud;
     static int port;
@@ -117,9 +118,14 @@ class TableSourceSyncIT {
     }
 
     static void writeEvents(Path file, int n) throws Exception {
-        try (ChildJvm writer = ChildJvm.start("writer", dir.resolve(file.getFileName() + ".log"), "128m",
+        // a log of its own per run: the wait below counts the lines of this run only
+        Path log = dir.resolve(file.getFileName() + "-" + WRITER_RUNS.incrementAndGet() + ".log");
+        try (ChildJvm writer = ChildJvm.start("writer", log, "128m",
                 SourceWriterMain.class, file.toString(), Integer.toString(n), "0", "0")) {
-            writer.awaitOutput("event=writer_done", 1, Duration.ofSeconds(120));
+            // it exits right after it is done: wait for the exit, then for its word that it finished
+            int exit = Await.until(Duration.ofSeconds(120), writer::exitCode, c -> c != null, "the writer's exit");
+            assertEquals(0, exit, writer.output());
+            assertTrue(writer.output().contains("event=writer_done"), writer.output());
         }
     }
 
@@ -232,6 +238,50 @@ class TableSourceSyncIT {
         assertEquals(20_000, central("SELECT sum(deliveries) FROM file_change_events WHERE host_identifier = ?", host));
         assertEquals(20_000, central("SELECT count(DISTINCT file_path) FROM file_change_events"
                 + " WHERE host_identifier = ?", host));
+    }
+
+    static void edgeUpdate(Path file, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 10000");
+            s.executeUpdate(sql);
+        }
+    }
+
+    @Test
+    void aRowTheGatewayRefusesKeepsNoSyncedAtUntilTheWriterFixesIt() throws Exception {
+        // GIVEN five file events, one with a size that is not an integer (SQLite stores it anyway)
+        String host = "host-refused";
+        Path file = dir.resolve("refused.db");
+        writeEvents(file, 5);
+        edgeUpdate(file, "UPDATE file_change_events SET file_size = 'big' WHERE id = 3");
+        try (EdgeAgent agent = agent(host, file, 100, "1h")) {
+            // WHEN the agent syncs
+            agent.syncNow();
+            TableSync.RunResult run = agent.lastTableRuns().get(0);
+            // THEN the four accepted rows are marked, the refused one is not, and the run is partial
+            assertEquals("partial_success", run.status(), run.toString());
+            assertEquals(4, run.synced());
+            assertEquals(1, run.failed());
+            assertEquals(1, edge(file, "SELECT count(*) FROM file_change_events WHERE synced_at IS NULL AND id = 3"));
+            assertEquals(4, edge(file, "SELECT count(*) FROM file_change_events WHERE synced_at IS NOT NULL"));
+            // AND it is not sent again while unchanged
+            agent.syncNow();
+            assertTrue(agent.lastTableRuns().get(0).quiet(), agent.lastTableRuns().toString());
+            // WHEN the writing program corrects it (an update: a new version)
+            edgeUpdate(file, "UPDATE file_change_events SET file_size = 30 WHERE id = 3");
+            agent.syncNow();
+            assertEquals("success", agent.lastTableRuns().get(0).status(), agent.lastTableRuns().toString());
+            assertEquals(1, agent.lastTableRuns().get(0).synced());
+        }
+        // THEN all five are central, the corrected one with its new size
+        Await.equalTo(Duration.ofSeconds(60), () -> central("SELECT count(*) FROM file_change_events"
+                + " WHERE host_identifier = ?", host), 5L, "central file events");
+        assertEquals(1, central("SELECT count(*) FROM file_change_events WHERE host_identifier = ? AND id = 3"
+                + " AND file_size = 30", host));
+        assertEquals(0, edge(file, "SELECT count(*) FROM file_change_events WHERE synced_at IS NULL"));
+        Await.equalTo(Duration.ofSeconds(60), () -> central("SELECT count(*) FROM sync_logs WHERE host_identifier = ?"
+                + " AND status = 'partial_success' AND records_synced = 4 AND records_failed = 1", host), 1L,
+                "the partial run in sync_logs");
     }
 
     @Test

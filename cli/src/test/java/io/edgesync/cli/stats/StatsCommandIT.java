@@ -104,4 +104,22 @@ class StatsCommandIT {
         assertEquals("host-b", report.path("hosts").get(1).path("name").asText());
         assertEquals(2, report.path("hosts").get(1).path("rowsFailed").asLong());
     }
+
+    @Test
+    void anUnreachableDatabaseIsOneErrorLineAndStatusOne() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = new CommandLine(new EdgeSyncCli()).execute("stats", "--jdbc-url",
+                    "jdbc:postgresql://127.0.0.1:1/postgres?user=postgres");
+        } finally {
+            System.setErr(original);
+        }
+        String err = buffer.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, err);
+        assertTrue(err.startsWith("error: cannot read sync_logs from jdbc:postgresql://127.0.0.1:1/postgres: "), err);
+        assertEquals(1, err.lines().count(), err);
+    }
 }
