@@ -19,7 +19,7 @@ import org.apache.logging.log4j.core.config.Configurator;
  * {@code EDGESYNC_LOG_*}) or, above those, a {@code -Dedgesync.log.format|level|levels} flag (e.g. in
  * {@code EDGESYNC_JAVA_OPTS}).
  */
-final class Logging {
+public final class Logging {
     enum Format { TEXT, JSON }
 
     static final Setting<Format> FORMAT = Setting.oneOf("log.format", Format.TEXT, Format.class,
@@ -40,7 +40,7 @@ final class Logging {
     }
 
     /** Applies the settings (and -D flags) to the running Log4j configuration. */
-    static void apply(ConfigSource config) {
+    public static void apply(ConfigSource config) {
         apply(config, null);
     }
 

@@ -75,7 +75,14 @@ public final class IngestGateway implements AutoCloseable {
     }
 
     public static IngestGateway start(GatewayConfig config) {
-        Authenticators.Chosen auth = Authenticators.from(config, Clock.systemUTC());
+        return start(config, Authenticators.from(config, Clock.systemUTC()));
+    }
+
+    /**
+     * Starts with an authenticator already built, its readiness (the registry reader's) and what to close
+     * with it; the gateway owns {@code auth.resources()} from here on.
+     */
+    public static IngestGateway start(GatewayConfig config, Authenticators.Chosen auth) {
         try {
             IngestGateway gateway = start(config, auth.authenticator(), auth.ready(), auth.resources());
             awaitAuthReady(auth.ready());

@@ -24,22 +24,37 @@ public final class ConflictWriter {
     }
 
     /**
-     * Name-based UUID over (device, record, type, both payload hashes, detectedAt): the same decision
-     * read twice gets the same id; two different decisions about one record get different ids.
+     * The record's {@code conflictId} (the processor's, the same for a resend or a replay of the
+     * decision); for records without one, a name-based UUID over (device, record, type, both payload
+     * hashes, detectedAt): the same decision read twice gets the same id; two different decisions about
+     * one record get different ids.
      */
     public static UUID conflictId(ConflictRecord c) {
+        if (c.conflictId() != null) {
+            try {
+                return UUID.fromString(c.conflictId());
+            } catch (IllegalArgumentException notAUuid) {
+                // a foreign producer's id: fall back to the content-derived one
+            }
+        }
         String name = String.join("\u0000", c.deviceId(), c.recordId(), String.valueOf(c.conflictType()),
                 hash(c.incoming()), hash(c.resolved()), Long.toString(c.detectedAt()));
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
     }
 
     public static int write(Connection c, Collection<ConflictRecord> conflicts) throws SQLException {
+        return write(c, conflicts, "conflict_log");
+    }
+
+    /** As above into another table of the same shape (a replay's shadow conflict log). */
+    public static int write(Connection c, Collection<ConflictRecord> conflicts, String table) throws SQLException {
+        String sql = INSERT.replace("conflict_log", Sql.identifier(table));
         if (conflicts.isEmpty()) {
             return 0;
         }
         Map<UUID, ConflictRecord> unique = new LinkedHashMap<>();
         conflicts.forEach(r -> unique.putIfAbsent(conflictId(r), r));
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Map.Entry<UUID, ConflictRecord> e : unique.entrySet()) {
                 ConflictRecord r = e.getValue();
                 ps.setObject(1, e.getKey());

@@ -27,6 +27,16 @@ public final class Sql {
         }
     }
 
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    /** {@code name} if it is a plain lower-case SQL identifier (safe to splice into a statement), else fails. */
+    public static String identifier(String name) {
+        if (name == null || !IDENTIFIER.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a plain lower-case SQL identifier: " + name);
+        }
+        return name;
+    }
+
     static OffsetDateTime time(long epochMillis) {
         return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
     }

@@ -52,6 +52,15 @@ public final class TelemetryWriter {
      * pgjdbc's rewritten multi-row VALUES batches; CockroachDB accepts the same statement).
      */
     public static void write(Connection c, List<TelemetryRecord> reduced) throws SQLException {
+        write(c, reduced, "telemetry_data");
+    }
+
+    /**
+     * As above into another table of the same shape (a replay's shadow table, created
+     * {@code LIKE telemetry_data}); {@code table} must be a plain lower-case identifier.
+     */
+    public static void write(Connection c, List<TelemetryRecord> reduced, String table) throws SQLException {
+        String sql = UPSERT.replace("telemetry_data", Sql.identifier(table));
         if (reduced.isEmpty()) {
             return;
         }
@@ -81,7 +90,7 @@ public final class TelemetryWriter {
             hash[i] = RecordOrdering.payloadHash(r);
             received[i] = r.receivedAt() == null ? null : Instant.ofEpochMilli(r.receivedAt()).toString();
         }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", device));
             ps.setArray(2, c.createArrayOf("text", id));
             ps.setArray(3, c.createArrayOf("text", sensor));

@@ -6,6 +6,7 @@ import io.edgesync.shared.config.ConfigException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /** Builds the authenticator {@code gateway.auth-mode} names, with what it needs running. */
 public final class Authenticators {
@@ -22,21 +23,26 @@ public final class Authenticators {
     }
 
     public static Chosen from(GatewayConfig config, Clock clock) {
+        return from(config, clock, DeviceRegistryCache::start);
+    }
+
+    /** As {@link #from(GatewayConfig, Clock)}, with the registry reader started by {@code registries} (bootstrap servers in). */
+    static Chosen from(GatewayConfig config, Clock clock, Function<String, DeviceRegistryCache> registries) {
         return switch (config.authMode()) {
             case NONE -> new Chosen(new TrustingAuthenticator(), () -> true, () -> { });
-            case JWT -> jwt(config, clock);
+            case JWT -> jwt(config, clock, registries);
             case MTLS -> {
                 if (!config.tls().enabled() || !config.tls().mutual()) {
                     throw new ConfigException("gateway.auth-mode=mtls needs " + GatewayConfig.KEYSTORE.key() + " and "
                             + GatewayConfig.TRUSTSTORE.key());
                 }
-                DeviceRegistryCache registry = DeviceRegistryCache.start(config.kafkaBootstrap());
+                DeviceRegistryCache registry = registries.apply(config.kafkaBootstrap());
                 yield new Chosen(new ClientCertificateAuthenticator(registry::entry), registry::loaded, registry);
             }
         };
     }
 
-    private static Chosen jwt(GatewayConfig config, Clock clock) {
+    private static Chosen jwt(GatewayConfig config, Clock clock, Function<String, DeviceRegistryCache> registries) {
         if (config.jwtPublicKeyFile() == null || !Files.isRegularFile(config.jwtPublicKeyFile())) {
             throw new ConfigException("gateway.auth-mode=jwt needs " + GatewayConfig.JWT_PUBLIC_KEY_FILE.key()
                     + " (" + GatewayConfig.JWT_PUBLIC_KEY_FILE.envName() + ") naming a JWK file; got "
@@ -48,7 +54,7 @@ public final class Authenticators {
         } catch (RuntimeException e) {
             throw new ConfigException("invalid key " + GatewayConfig.JWT_PUBLIC_KEY_FILE.key() + ": " + e.getMessage());
         }
-        DeviceRegistryCache registry = DeviceRegistryCache.start(config.kafkaBootstrap());
+        DeviceRegistryCache registry = registries.apply(config.kafkaBootstrap());
         return new Chosen(new JwtDeviceAuthenticator(verifier, registry::entry, clock, TOKEN_CACHE_SIZE),
                 registry::loaded, registry);
     }

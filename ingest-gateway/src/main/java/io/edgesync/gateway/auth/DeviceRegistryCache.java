@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * false at once (the gateway is then not ready, so no upload is judged on a registry that stopped
  * following), and the reader starts again with a new consumer after a backoff (doubling up to
  * {@link #MAX_BACKOFF}), reads the topic from its beginning again, and is loaded again at its end.
- * Entries already read stay in force meanwhile.
+ * Entries already read stay in force meanwhile. An {@link Error} ends the reader for good: it is not
+ * loaded again, so the gateway stays not ready until it is restarted.
  */
 public final class DeviceRegistryCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRegistryCache.class);
@@ -85,6 +86,11 @@ public final class DeviceRegistryCache implements AutoCloseable {
         return loaded.get();
     }
 
+    /** Whether the reader's thread still runs (it ends only on {@link #close()} or an {@link Error}). */
+    boolean reading() {
+        return thread.isAlive();
+    }
+
     /** How often the reader failed and was started again. */
     public long restarts() {
         return restarts.get();
@@ -121,6 +127,10 @@ public final class DeviceRegistryCache implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Error e) {
+            // not restarted (out of memory, a broken class path): the gateway stays not ready instead
+            LOG.error("event=registry_reader_died error={} restarts={}", e.getClass().getSimpleName(), restarts.get());
+            throw e;
         } finally {
             loaded.set(false);
             stopped.countDown();

@@ -25,14 +25,20 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetteringProductionHandler implements ProductionExceptionHandler {
     /** Config key under which {@code StreamProcessor} passes the {@link RecordOutcomes} to count into. */
     public static final String OUTCOMES_CONFIG = "edgesync.record-outcomes";
+    /** Config key of the topic dead letters go to (default {@code telemetry.dlq}; a replay's shadow DLQ). */
+    public static final String DLQ_TOPIC_CONFIG = "edgesync.dlq-topic";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetteringProductionHandler.class);
 
     private RecordOutcomes outcomes;
+    private String dlqTopic = Topics.TELEMETRY_DLQ.name();
 
     @Override
     public void configure(Map<String, ?> configs) {
         Object o = configs.get(OUTCOMES_CONFIG);
         outcomes = o instanceof RecordOutcomes r ? r : null;
+        if (configs.get(DLQ_TOPIC_CONFIG) instanceof String topic) {
+            dlqTopic = topic;
+        }
     }
 
     @Override
@@ -67,6 +73,6 @@ public final class DeadLetteringProductionHandler implements ProductionException
         headers.add(DeadLetters.PARTITION, DeadLetters.utf8(Integer.toString(context.partition())));
         headers.add(DeadLetters.OFFSET, DeadLetters.utf8(Long.toString(context.offset())));
         byte[] rawKey = key instanceof byte[] b && b.length <= 1024 ? b : null;
-        return new ProducerRecord<>(Topics.TELEMETRY_DLQ.name(), null, rawKey, null, headers);
+        return new ProducerRecord<>(dlqTopic, null, rawKey, null, headers);
     }
 }

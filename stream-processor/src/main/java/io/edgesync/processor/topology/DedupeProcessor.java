@@ -12,6 +12,7 @@ import io.edgesync.shared.model.RecordOrdering;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -36,13 +37,15 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
     private final RetentionClock clock;
     private final Duration statsInterval;
     private final RecordOutcomes outcomes;
+    private final UnaryOperator<TelemetryRecord> rule;
     private ProcessorContext<byte[], Outcome> context;
     private KeyValueStore<String, IdentityState> identities;
     private IncrementalPurge<IdentityState> purge;
     private DeviceStatsRecorder stats;
 
-    DedupeProcessor(ProcessorConfig config, RecordOutcomes outcomes) {
+    DedupeProcessor(ProcessorConfig config, RecordOutcomes outcomes, UnaryOperator<TelemetryRecord> rule) {
         this.outcomes = java.util.Objects.requireNonNull(outcomes);
+        this.rule = java.util.Objects.requireNonNull(rule);
         this.retentionMs = config.retention().toMillis();
         this.purgeInterval = config.purgeInterval();
         this.purgeBatch = config.purgeBatch();
@@ -75,7 +78,7 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
             deadLetter(in, parsed.reason(), parsed.message());
             return;
         }
-        TelemetryRecord incoming = parsed.record();
+        TelemetryRecord incoming = rule.apply(parsed.record());
         long hash = RecordOrdering.payloadHash(incoming);
         long now = clock.now(context, in.timestamp());
         long touchedAt = clock.touchedAt(context, in.timestamp());
@@ -122,9 +125,9 @@ final class DedupeProcessor implements Processor<byte[], byte[], byte[], Outcome
 
     private ConflictRecord conflict(TelemetryRecord incoming, IdentityState current, Decision decision) {
         TelemetryRecord winner = current.winner();
-        return new ConflictRecord(incoming.id(), incoming.deviceId(), decision.conflictType(), incoming, winner,
-                decision.incomingWins() ? incoming : winner, ConflictRecord.LAST_WRITE_WINS, decision.decidedBy(),
-                context.currentSystemTimeMs());
+        return new ConflictRecord(ConflictRecord.idOf(incoming, winner), incoming.id(), incoming.deviceId(),
+                decision.conflictType(), incoming, winner, decision.incomingWins() ? incoming : winner,
+                ConflictRecord.LAST_WRITE_WINS, decision.decidedBy(), context.currentSystemTimeMs());
     }
 
     private void deadLetter(Record<byte[], byte[]> in, String reason, String message) {
