@@ -5,6 +5,7 @@ import io.edgesync.dispatcher.DispatcherConfig;
 import io.edgesync.dispatcher.auth.LocalCredentials;
 import io.edgesync.embedded.KafkaBroker;
 import io.edgesync.embedded.PostgresServer;
+import io.edgesync.embedded.S3Server;
 import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.gateway.IngestGateway;
 import io.edgesync.processor.ProcessorConfig;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole control plane in one process on the embedded defaults: a real Kafka broker, a real
- * PostgreSQL, and the four services. Used by {@code edgesync local} and {@code edgesync demo}.
+ * PostgreSQL, a real S3-compatible store for function artifacts (S3Proxy in a child JVM, its log in
+ * {@code s3/s3proxy.log} of the data directory), and the four services. Used by {@code edgesync local} and {@code edgesync demo}.
  * Devices authenticate as in production: the gateway verifies ES256 device tokens that the
  * dispatcher issues (enrol with the printed enrollment key), with the key pair kept in the data directory.
  * Closing stops everything in reverse order of start.
@@ -37,6 +39,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private KafkaBroker kafka;
+    private S3Server s3;
     private String jdbcUrl;
     private IngestGateway gateway;
     private CommandDispatcher dispatcher;
@@ -68,6 +71,8 @@ public final class ControlPlane implements AutoCloseable {
             started.push(pg);
             jdbcUrl = pg.jdbcUrl();
         }
+        s3 = S3Server.start(o.dataDir().resolve("s3"), 0);
+        started.push(s3);
         credentials = LocalCredentials.loadOrCreate(o.dataDir());
         ConfigSource common = ConfigSource.of(Map.ofEntries(
                 Map.entry("dispatcher.signing-key-file", credentials.signingKeyFile().toString()),
@@ -75,6 +80,9 @@ public final class ControlPlane implements AutoCloseable {
                 Map.entry("dispatcher.enrollment-key", credentials.enrollmentKey()),
                 Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
                 Map.entry("database.jdbc-url", jdbcUrl),
+                Map.entry("storage.s3.endpoint", s3.endpoint()),
+                Map.entry("storage.s3.access-key", S3Server.ACCESS_KEY),
+                Map.entry("storage.s3.secret-key", S3Server.SECRET_KEY),
                 Map.entry("gateway.port", Integer.toString(o.gatewayPort())),
                 Map.entry("dispatcher.port", Integer.toString(o.dispatcherPort())),
                 Map.entry("processor.port", "0"),
@@ -166,6 +174,7 @@ public final class ControlPlane implements AutoCloseable {
                 + "dispatcher=" + dispatcherUrl() + "\n"
                 + "kafka=" + kafkaBootstrap() + "\n"
                 + "jdbc=" + jdbcUrl() + "\n"
+                + "s3=" + s3.endpoint() + "\n"
                 + "operator-token=" + credentials.operatorToken() + "\n"
                 + "enrollment-key=" + credentials.enrollmentKey() + "\n";
     }

@@ -6,6 +6,9 @@ import io.edgesync.dispatcher.api.CommandRoutes;
 import io.edgesync.dispatcher.api.ConfigRoutes;
 import io.edgesync.dispatcher.api.DeviceRoutes;
 import io.edgesync.dispatcher.api.Errors;
+import io.edgesync.dispatcher.api.FunctionRoutes;
+import io.edgesync.dispatcher.function.FunctionService;
+import io.edgesync.dispatcher.function.S3ObjectStore;
 import io.edgesync.dispatcher.api.NodeRoutes;
 import io.edgesync.dispatcher.api.SchemaRoutes;
 import io.edgesync.dispatcher.schema.SchemaService;
@@ -123,7 +126,12 @@ public final class CommandDispatcher implements AutoCloseable {
         metrics.gauge(DispatcherMetrics.POLL_QUEUE, workers, w -> w.getQueue().size());
         Counter expired = metrics.counter(DispatcherMetrics.COMMANDS_EXPIRED);
         AtomicBoolean ready = new AtomicBoolean(false);
-        Javalin app = HttpServers.create("command-dispatcher", metrics, ready::get, 1024 * 1024);
+        long maxFunction = config.storage().maxFunctionBytes();
+        Javalin app = HttpServers.create("command-dispatcher", metrics, ready::get, 1024 * 1024, jc -> {
+            jc.jetty.multipartConfig.maxFileSize(maxFunction + 1, io.javalin.config.SizeUnit.BYTES);
+            jc.jetty.multipartConfig.maxTotalRequestSize(maxFunction + 64 * 1024, io.javalin.config.SizeUnit.BYTES);
+            jc.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
+        });
         Errors.install(app);
         DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices);
         deviceRoutes.install(app);
@@ -133,6 +141,9 @@ public final class CommandDispatcher implements AutoCloseable {
         new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
+        FunctionService functions = new FunctionService(tx, new S3ObjectStore(config.storage()), clock,
+                config.storage().downloadUrlTtl());
+        new FunctionRoutes(auth, functions, maxFunction).install(app);
 
         FleetGauges fleet = new FleetGauges(tx, clock, config.offlineAfter(), metrics);
         refreshFleet(fleet);

@@ -1,5 +1,6 @@
 package io.edgesync.dispatcher;
 
+import io.edgesync.dispatcher.function.StorageConfig;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
@@ -15,7 +16,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration visibilityTimeout, Duration maxLongPoll, Duration longPollRecheck,
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
                                int maxCommandsPerPoll, DatabaseTimeouts dbTimeouts,
-                               DispatcherSecurity security) {
+                               DispatcherSecurity security, StorageConfig storage) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -62,7 +63,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             ENROLLMENT_KEY, OPERATOR_TOKEN, DEVICE_TOKEN_TTL, DEFAULT_COMMAND_TTL, MAX_COMMAND_TTL,
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, LONG_POLL_RECHECK, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
             MAX_COMMANDS_PER_POLL, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
-            DispatcherSecurity.SETTINGS).flatMap(List::stream).toList();
+            DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -77,7 +78,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, MAX_COMMAND_TTL), positive(source, VISIBILITY_TIMEOUT), positive(source, MAX_LONG_POLL),
                 positive(source, LONG_POLL_RECHECK), positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), DatabaseTimeouts.from(source),
-                DispatcherSecurity.from(source));
+                DispatcherSecurity.from(source), StorageConfig.from(source));
     }
 
     /** How long without a heartbeat before a device shows offline. */

@@ -1,5 +1,6 @@
 package io.edgesync.testsupport;
 
+import io.edgesync.embedded.ChildMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

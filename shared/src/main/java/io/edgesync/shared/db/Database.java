@@ -59,11 +59,16 @@ public final class Database {
         return new HikariDataSource(config);
     }
 
-    /** Applies pending migrations; safe to call from every service at start-up. */
+    /**
+     * Applies pending migrations; safe to call from every service at start-up. Version ranges are
+     * reserved per feature, so a release can bring a version below one already applied (V50 after
+     * V70): out-of-order lets it apply instead of failing validation. Migrations are independent.
+     */
     public static void migrate(javax.sql.DataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .outOfOrder(true)
                 .load()
                 .migrate();
     }
