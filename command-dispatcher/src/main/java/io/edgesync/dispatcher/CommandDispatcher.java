@@ -13,7 +13,8 @@ import io.edgesync.dispatcher.api.NodeRoutes;
 import io.edgesync.dispatcher.api.SchemaRoutes;
 import io.edgesync.dispatcher.schema.SchemaService;
 import io.edgesync.dispatcher.schema.SchemaValidator;
-import io.edgesync.dispatcher.sync.FunctionTargets;
+import io.edgesync.dispatcher.api.DeploymentRoutes;
+import io.edgesync.dispatcher.deploy.DeploymentService;
 import io.edgesync.dispatcher.sync.SyncService;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.command.CommandService;
@@ -21,6 +22,7 @@ import io.edgesync.dispatcher.command.LongPoll;
 import io.edgesync.dispatcher.config.ConfigService;
 import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.device.DeviceStore;
+import io.edgesync.dispatcher.events.CommandWakeups;
 import io.edgesync.dispatcher.events.EventPublisher;
 import io.edgesync.dispatcher.events.OutboxRelay;
 import io.edgesync.shared.auth.Tokens;
@@ -53,6 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
     private static final int SWEEP_BATCH = 500;
+    private static final Duration WAKEUPS_START = Duration.ofSeconds(5);
 
     private final Javalin app;
     private final AtomicBoolean ready;
@@ -117,12 +120,18 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandService commands = new CommandService(tx, events, id -> poll.get().signal(id), clock,
                 new CommandService.Timing(config.defaultCommandTtl(), config.maxCommandTtl(),
                         config.visibilityTimeout(), config.maxCommandsPerPoll()));
-        LongPoll longPoll = new LongPoll(commands::deliver, workers, timer, config.longPollRecheck());
+        LongPoll longPoll = new LongPoll(commands::deliver, workers, timer, config.maxPollsPerDevice());
         poll.set(longPoll);
+        CommandWakeups wakeups = new CommandWakeups(() -> EventPublisher.wakeupConsumer(config.kafkaBootstrap()),
+                longPoll::signal, timer, config.visibilityTimeout()).start();
+        resources.push(wakeups);
+        awaitWakeups(wakeups);
         Authenticator auth = new Authenticator(verifier, store,
                 config.enrollmentKey(), config.operatorToken());
 
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
+        io.micrometer.core.instrument.FunctionCounter.builder(DispatcherMetrics.LONG_POLLS_REFUSED, longPoll,
+                LongPoll::refused).register(metrics);
         metrics.gauge(DispatcherMetrics.POLL_QUEUE, workers, w -> w.getQueue().size());
         Counter expired = metrics.counter(DispatcherMetrics.COMMANDS_EXPIRED);
         AtomicBoolean ready = new AtomicBoolean(false);
@@ -135,15 +144,17 @@ public final class CommandDispatcher implements AutoCloseable {
         Errors.install(app);
         DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices);
         deviceRoutes.install(app);
-        SyncService sync = new SyncService(tx, FunctionTargets.NONE, clock, SyncService.PLAN_TTL,
+        FunctionService functions = new FunctionService(tx, new S3ObjectStore(config.storage()), clock,
+                config.storage().downloadUrlTtl());
+        DeploymentService deployments = new DeploymentService(tx, functions, clock);
+        new FunctionRoutes(auth, functions, maxFunction).install(app);
+        new DeploymentRoutes(auth, deployments).install(app);
+        SyncService sync = new SyncService(tx, deployments.targets(), clock, SyncService.PLAN_TTL,
                 config.offlineAfter());
         new NodeRoutes(auth, devices, sync, deviceRoutes).install(app);
         new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
-        FunctionService functions = new FunctionService(tx, new S3ObjectStore(config.storage()), clock,
-                config.storage().downloadUrlTtl());
-        new FunctionRoutes(auth, functions, maxFunction).install(app);
 
         FleetGauges fleet = new FleetGauges(tx, clock, config.offlineAfter(), metrics);
         refreshFleet(fleet);
@@ -158,6 +169,18 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandDispatcher dispatcher = new CommandDispatcher(app, ready, resources);
         LOG.info("event=dispatcher_started url={}", dispatcher.url());
         return dispatcher;
+    }
+
+    /** Commands created elsewhere after start wake this instance's polls once the reader holds command.events. */
+    private static void awaitWakeups(CommandWakeups wakeups) {
+        try {
+            if (!wakeups.awaitAssigned(WAKEUPS_START)) {
+                LOG.warn("event=command_wakeups_not_ready waited_ms={} effect=\"polls woken only by commands created "
+                        + "on this instance until command.events is reachable\"", WAKEUPS_START.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void refreshFleet(FleetGauges fleet) {

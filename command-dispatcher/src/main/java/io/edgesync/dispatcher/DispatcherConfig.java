@@ -13,9 +13,9 @@ import java.util.List;
 public record DispatcherConfig(String host, int port, String kafkaBootstrap, String jdbcUrl, int poolSize,
                                Path signingKeyFile, String enrollmentKey, String operatorToken,
                                Duration deviceTokenTtl, Duration defaultCommandTtl, Duration maxCommandTtl,
-                               Duration visibilityTimeout, Duration maxLongPoll, Duration longPollRecheck,
+                               Duration visibilityTimeout, Duration maxLongPoll,
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
-                               int maxCommandsPerPoll, DatabaseTimeouts dbTimeouts,
+                               int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
                                DispatcherSecurity security, StorageConfig storage) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
@@ -47,9 +47,9 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             "60s", "A delivered command not acknowledged within this is delivered again.");
     public static final Setting<Duration> MAX_LONG_POLL = Setting.duration("dispatcher.max-long-poll", "60s",
             "Largest ?wait= a device may ask for; more is 400.");
-    public static final Setting<Duration> LONG_POLL_RECHECK = Setting.duration("dispatcher.long-poll-recheck", "500ms",
-            "How often a waiting long-poll re-reads the database, for commands created by another dispatcher "
-                    + "instance (commands created by this one answer at once).");
+    public static final Setting<Integer> MAX_POLLS_PER_DEVICE = Setting.integer("dispatcher.max-polls-per-device",
+            2, 1, 100, "Most long-polls one device may hold at once (on one dispatcher instance); one more is 429 "
+                    + "rate_limited with Retry-After.");
     public static final Setting<Duration> HEARTBEAT_INTERVAL = Setting.duration("dispatcher.heartbeat-interval",
             "30s", "Interval at which devices are expected to send heartbeats.");
     public static final Setting<Integer> OFFLINE_AFTER = Setting.integer("dispatcher.offline-after-intervals", 3, 1,
@@ -61,8 +61,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
 
     public static final List<Setting<?>> SETTINGS = java.util.stream.Stream.of(List.<Setting<?>>of(HOST, PORT, KAFKA, JDBC_URL, POOL_SIZE, SIGNING_KEY_FILE,
             ENROLLMENT_KEY, OPERATOR_TOKEN, DEVICE_TOKEN_TTL, DEFAULT_COMMAND_TTL, MAX_COMMAND_TTL,
-            VISIBILITY_TIMEOUT, MAX_LONG_POLL, LONG_POLL_RECHECK, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
-            MAX_COMMANDS_PER_POLL, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
+            VISIBILITY_TIMEOUT, MAX_LONG_POLL, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
+            MAX_COMMANDS_PER_POLL, MAX_POLLS_PER_DEVICE, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
             DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
@@ -76,8 +76,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 source.get(POOL_SIZE), Path.of(keyFile), source.get(ENROLLMENT_KEY), source.get(OPERATOR_TOKEN),
                 positive(source, DEVICE_TOKEN_TTL), positive(source, DEFAULT_COMMAND_TTL),
                 positive(source, MAX_COMMAND_TTL), positive(source, VISIBILITY_TIMEOUT), positive(source, MAX_LONG_POLL),
-                positive(source, LONG_POLL_RECHECK), positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
-                positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), DatabaseTimeouts.from(source),
+                positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
+                positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
                 DispatcherSecurity.from(source), StorageConfig.from(source));
     }
 

@@ -10,7 +10,15 @@ import java.time.Duration;
 
 /** A small HTTP client for the dispatcher's JSON API in tests. */
 final class Api {
-    record Response(int status, JsonNode body, String raw, long millis) {
+    record Response(int status, JsonNode body, String raw, long millis, java.net.http.HttpHeaders headers) {
+        Response(int status, JsonNode body, String raw, long millis) {
+            this(status, body, raw, millis, java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true));
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         String text(String field) {
             return body.path(field).asText(null);
         }
@@ -65,7 +73,7 @@ final class Api {
             } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
                 // /metrics is text; raw() has it
             }
-            return new Response(r.statusCode(), body, r.body(), millis);
+            return new Response(r.statusCode(), body, r.body(), millis, r.headers());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

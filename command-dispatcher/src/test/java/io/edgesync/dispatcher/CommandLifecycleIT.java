@@ -73,7 +73,7 @@ class CommandLifecycleIT {
     }
 
     @Test
-    void longPollOnAnotherInstanceAnswersFromTheDatabase() throws Exception {
+    void longPollOnAnotherInstanceIsWokenThroughCommandEvents() throws Exception {
         String token = h.register("poll-2");
         try (Harness other = new Harness(h, Map.of())) {
             CompletableFuture<Api.Response> poll = CompletableFuture.supplyAsync(
@@ -255,11 +255,11 @@ class CommandLifecycleIT {
         String id = create("cross-a", "reboot", null);
 
         assertEquals(403, h.api.get("/api/v1/sync/commands/cross-a", other).status(), "poll another's commands");
-        assertEquals(403, h.api.get("/api/v1/commands/" + id, other).status(), "read another's command");
+        assertEquals(404, h.api.get("/api/v1/commands/" + id, other).status(), "read another's command: not revealed");
         assertEquals(403, h.api.get("/api/v1/devices/cross-a/commands", other).status());
         h.api.get("/api/v1/sync/commands/cross-a", mine);
-        assertEquals(403, h.api.post("/api/v1/sync/ack/" + id, other, "{\"status\":\"executed\"}").status(),
-                "ack another's command");
+        assertEquals(404, h.api.post("/api/v1/sync/ack/" + id, other, "{\"status\":\"executed\"}").status(),
+                "ack another's command: not revealed");
         assertEquals(403, h.api.post("/api/v1/devices/cross-a/commands", viewer, "{\"commandType\":\"x\"}").status());
         assertEquals(403, h.api.post("/api/v1/commands/" + id + "/cancel", viewer, null).status());
         assertEquals(403, h.api.post("/api/v1/devices/cross-a/commands", mine, "{\"commandType\":\"x\"}").status(),

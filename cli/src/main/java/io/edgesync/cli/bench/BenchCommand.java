@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             DispatcherBench.class,
             GatewayBench.class,
             ProcessorBench.class,
+            ReplayBench.class,
             AgentBench.class,
             SinkBench.class,
         })

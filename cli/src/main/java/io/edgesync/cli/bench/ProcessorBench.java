@@ -97,10 +97,10 @@ public final class ProcessorBench implements Callable<Integer> {
         return 0;
     }
 
-    private record Measured(long nanos, long cpuNanos) {
+    record Measured(long nanos, long cpuNanos) {
     }
 
-    private ProcessorConfig config(String bootstrap, Path dir, int run, String commitInterval) {
+    ProcessorConfig config(String bootstrap, Path dir, int run, String commitInterval) {
         return ProcessorConfig.from(ConfigSource.of(Map.of(
                 "kafka.bootstrap-servers", bootstrap,
                 "processor.application-id", "bench-processor-" + run,
@@ -112,7 +112,7 @@ public final class ProcessorBench implements Callable<Integer> {
     }
 
     /** From RUNNING until telemetry.clean holds {@code cleanTotal} records (earlier runs' output included). */
-    private static Measured timeProcessor(ProcessorConfig config, String bootstrap, long cleanTotal)
+    static Measured timeProcessor(ProcessorConfig config, String bootstrap, long cleanTotal)
             throws InterruptedException {
         try (StreamProcessor processor = StreamProcessor.start(config)) {
             if (!processor.awaitRunning(Duration.ofMinutes(2))) {
@@ -126,7 +126,7 @@ public final class ProcessorBench implements Callable<Integer> {
     }
 
     /** Topics just created may have no leader yet; producing then fails or is retried. */
-    private static void awaitLeaders(String bootstrap) throws Exception {
+    static void awaitLeaders(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<String> names = Topics.ALL.stream().map(t -> t.name()).toList();
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
@@ -181,7 +181,7 @@ public final class ProcessorBench implements Callable<Integer> {
         }
     }
 
-    private static void print(String what, long records, long nanos, String how) {
+    static void print(String what, long records, long nanos, String how) {
         double seconds = nanos / 1e9;
         System.out.printf("%-15s %,10d records in %6.2f s = %,9.0f records/s  (%s)%n", what, records, seconds,
                 records / seconds, how);

@@ -71,9 +71,10 @@ public final class CommandRoutes {
 
     private void get(Context ctx) throws SQLException {
         Principal p = auth.authenticate(ctx);
-        CommandView c = commands.get(commandId(ctx));
-        Access.requireReaderOrDevice(p, c.deviceId());
-        ctx.json(c);
+        if (!p.isOperator() && p.kind() != Principal.Kind.DEVICE) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "requires an operator, viewer or device token");
+        }
+        ctx.json(commands.get(commandId(ctx), deviceId -> Access.mayRead(p, deviceId)));
     }
 
     private void cancel(Context ctx) throws SQLException {

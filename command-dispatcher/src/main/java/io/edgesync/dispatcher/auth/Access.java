@@ -22,9 +22,14 @@ public final class Access {
         }
     }
 
+    /** Whether the principal may read about the device: any operator, or that device itself. */
+    public static boolean mayRead(Principal p, String deviceId) {
+        return p.isOperator() || p.isDevice(deviceId);
+    }
+
     /** Reads about one device: any operator, or that device itself. */
     public static void requireReaderOrDevice(Principal p, String deviceId) {
-        if (!p.isOperator() && !p.isDevice(deviceId)) {
+        if (!mayRead(p, deviceId)) {
             throw forbidden("a device may read only its own data");
         }
     }

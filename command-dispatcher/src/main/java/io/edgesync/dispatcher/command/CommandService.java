@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The command life cycle. Every change happens in one database transaction (so several dispatcher
@@ -76,9 +77,17 @@ public final class CommandService {
     }
 
     public CommandView get(UUID commandId) throws SQLException {
+        return get(commandId, deviceId -> true);
+    }
+
+    /**
+     * The command, if {@code mayRead} accepts its device; otherwise 404 exactly as for a command that
+     * does not exist, decided before anything changes (a command past its TTL is expired only after).
+     */
+    public CommandView get(UUID commandId, Predicate<String> mayRead) throws SQLException {
         Changed changed = tx.inTransaction(c -> {
             CommandView command = CommandStore.get(c, commandId, false);
-            if (command == null) {
+            if (command == null || !mayRead.test(command.deviceId())) {
                 throw notFound(commandId);
             }
             return isPastTtl(command) ? expireDue(c, command.deviceId()) : new Changed(command, List.of());
@@ -133,7 +142,7 @@ public final class CommandService {
                 throw notFound(commandId);
             }
             if (!command.deviceId().equals(deviceId)) {
-                throw new ApiException(ErrorCode.FORBIDDEN, "command " + commandId + " belongs to another device");
+                throw notFound(commandId); // another device's command: not revealed, nothing changed
             }
             if (command.state() == outcome) {
                 return new Changed(command, List.of());

@@ -17,11 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Long-polls without holding a thread per waiting device. A poll reads the database; when nothing
- * is there it waits for a signal from this instance ({@link #signal}, at once) or the re-check
- * interval (commands created by another dispatcher instance), whichever comes first, until its
- * deadline. A poll is registered before each read, so a signal that arrives during the read is
- * not lost; only one read runs at a time per poll, so nothing delivered is dropped by it.
+ * Long-polls without holding a thread per waiting device and without re-reading the database on a
+ * timer. A poll reads the database once; when nothing is there it waits, costing no query, until a
+ * {@link #signal} for its device (a command was created on this instance, or {@code command.events}
+ * told of one from another instance, see {@code CommandWakeups}) makes it read again, or until its
+ * deadline, when it answers an empty list without reading. A poll is registered before each read,
+ * so a signal that arrives during the read is not lost; only one read runs at a time per poll, so
+ * nothing delivered is dropped by it. A device holds at most {@code maxPerDevice} polls at once; one
+ * more is refused with 429 and Retry-After.
  */
 public final class LongPoll implements AutoCloseable {
 
@@ -34,24 +37,37 @@ public final class LongPoll implements AutoCloseable {
     private final Delivery delivery;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
-    private final long recheckNanos;
     private final Map<String, Set<Waiter>> registered = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
     private final AtomicInteger armed = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final int maxPerDevice;
     private volatile boolean closed;
 
-    public LongPoll(Delivery delivery, ExecutorService workers, ScheduledExecutorService timer, Duration recheck) {
+    public LongPoll(Delivery delivery, ExecutorService workers, ScheduledExecutorService timer, int maxPerDevice) {
+        if (maxPerDevice < 1) {
+            throw new IllegalArgumentException("maxPerDevice must be at least 1");
+        }
+        this.maxPerDevice = maxPerDevice;
         this.delivery = Objects.requireNonNull(delivery);
         this.workers = Objects.requireNonNull(workers);
         this.timer = Objects.requireNonNull(timer);
-        this.recheckNanos = recheck.toNanos();
     }
 
     /** Answers with the delivered commands as soon as there are some, or an empty list after {@code wait}. */
     public CompletableFuture<List<CommandView>> poll(String deviceId, Duration wait) {
         CompletableFuture<List<CommandView>> result = new CompletableFuture<>();
+        if (!hold(deviceId)) {
+            refused.incrementAndGet();
+            result.completeExceptionally(new ApiException(ErrorCode.RATE_LIMITED, "device " + deviceId
+                    + " already holds " + maxPerDevice + " long-polls; wait for one to answer",
+                    Map.of("maxPollsPerDevice", maxPerDevice), Duration.ofSeconds(1)));
+            return result;
+        }
+        CompletableFuture<List<CommandView>> answer = result.whenComplete((r, e) -> release(deviceId));
         long deadline = System.nanoTime() + wait.toNanos();
         submit(() -> round(deviceId, deadline, result), result);
-        return result;
+        return answer; // done only once the device's slot is free again
     }
 
     /** A command for the device was committed: wake its polls. */
@@ -60,6 +76,29 @@ public final class LongPoll implements AutoCloseable {
         if (set != null) {
             set.forEach(Waiter::signal);
         }
+    }
+
+    /** Counts one more poll of the device unless it already holds the most allowed. */
+    private boolean hold(String deviceId) {
+        boolean[] ok = {false};
+        held.compute(deviceId, (k, n) -> {
+            AtomicInteger c = n != null ? n : new AtomicInteger();
+            if (c.get() < maxPerDevice) {
+                c.incrementAndGet();
+                ok[0] = true;
+            }
+            return c.get() == 0 ? null : c;
+        });
+        return ok[0];
+    }
+
+    private void release(String deviceId) {
+        held.computeIfPresent(deviceId, (k, c) -> c.decrementAndGet() == 0 ? null : c);
+    }
+
+    /** Polls refused so far because their device held the most allowed, for the metrics. */
+    public long refused() {
+        return refused.get();
     }
 
     /** Polls waiting now (not reading), for the metrics. */
@@ -75,7 +114,8 @@ public final class LongPoll implements AutoCloseable {
             result.complete(List.of());
             return;
         }
-        Waiter w = new Waiter(deviceId, () -> submit(() -> round(deviceId, deadline, result), result));
+        Waiter w = new Waiter(deviceId, () -> submit(() -> round(deviceId, deadline, result), result),
+                () -> result.complete(List.of()));
         registered.compute(deviceId, (k, set) -> {
             Set<Waiter> s = set != null ? set : ConcurrentHashMap.newKeySet();
             s.add(w);
@@ -95,7 +135,7 @@ public final class LongPoll implements AutoCloseable {
             result.complete(delivered);
             return;
         }
-        w.arm(Math.min(left, recheckNanos));
+        w.arm(left);
     }
 
     private void submit(Runnable task, CompletableFuture<?> result) {
@@ -107,21 +147,26 @@ public final class LongPoll implements AutoCloseable {
         }
     }
 
-    /** One wait of one poll: reading, then armed (timer running), then done; runs the next round once. */
+    /**
+     * One wait of one poll: reading, then armed (deadline timer running), then done; a signal runs the
+     * next round once, the deadline answers empty.
+     */
     private final class Waiter {
         private final String deviceId;
         private final Runnable next;
+        private final Runnable expired;
         private boolean signalled;
         private boolean isArmed;
         private boolean done;
         private ScheduledFuture<?> timeout;
 
-        Waiter(String deviceId, Runnable next) {
+        Waiter(String deviceId, Runnable next, Runnable expired) {
             this.deviceId = deviceId;
             this.next = next;
+            this.expired = expired;
         }
 
-        /** After an empty read: wait for a signal or the timer; a signal during the read fires at once. */
+        /** After an empty read: wait for a signal or the deadline; a signal during the read fires at once. */
         void arm(long nanos) {
             synchronized (this) {
                 if (done) {
@@ -130,7 +175,7 @@ public final class LongPoll implements AutoCloseable {
                 if (!signalled) {
                     isArmed = true;
                     armed.incrementAndGet();
-                    timeout = timer.schedule(this::signal, nanos, TimeUnit.NANOSECONDS);
+                    timeout = timer.schedule(this::deadline, nanos, TimeUnit.NANOSECONDS);
                     return;
                 }
                 done = true;
@@ -156,6 +201,19 @@ public final class LongPoll implements AutoCloseable {
             }
             unregister();
             next.run();
+        }
+
+        /** The deadline passed with no signal: answer empty, read nothing. */
+        void deadline() {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                armed.decrementAndGet();
+            }
+            unregister();
+            expired.run();
         }
 
         /** The round answered: no next round. */

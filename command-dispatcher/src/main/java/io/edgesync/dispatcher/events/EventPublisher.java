@@ -36,6 +36,17 @@ public final class EventPublisher implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** A consumer of {@code command.events} for {@link CommandWakeups}: no group, nothing committed. */
+    public static org.apache.kafka.clients.consumer.Consumer<String, byte[]> wakeupConsumer(String bootstrapServers) {
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, "command-dispatcher-wakeups",
+                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
     /** For the outbox relay: a record as stored in {@code event_outbox}. */
     public Future<RecordMetadata> send(String topic, String key, byte[] value) {
         return producer.send(new ProducerRecord<>(topic, null, key, value, Topics.jsonHeaders()));

@@ -2,8 +2,12 @@ package io.edgesync.dispatcher.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.shared.error.ApiException;
+import io.edgesync.shared.error.ErrorCode;
 import io.edgesync.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +39,7 @@ class LongPollTest {
 
     @Test
     void aSignalAnswersAWaitingPollAtOnce() throws Exception {
-        LongPoll poll = new LongPoll(this::drain, workers, timer, Duration.ofSeconds(30));
+        LongPoll poll = new LongPoll(this::drain, workers, timer, 2);
         CompletableFuture<List<CommandView>> answer = poll.poll("d", Duration.ofSeconds(30));
         awaitWaiting(poll);
 
@@ -49,19 +54,26 @@ class LongPollTest {
     }
 
     @Test
-    void withoutASignalTheRecheckFindsWhatAnotherInstanceCreated() throws Exception {
-        LongPoll poll = new LongPoll(this::drain, workers, timer, Duration.ofMillis(100));
-        CompletableFuture<List<CommandView>> answer = poll.poll("d", Duration.ofSeconds(30));
-        awaitWaiting(poll);
-
+    void aWaitingPollReadsNothingUntilSignalledAndNothingAtItsDeadline() throws Exception {
+        LongPoll poll = new LongPoll(this::drain, workers, timer, 2);
+        CompletableFuture<List<CommandView>> woken = poll.poll("d", Duration.ofSeconds(30));
+        CompletableFuture<List<CommandView>> idle = poll.poll("e", Duration.ofMillis(800));
+        Await.until(Duration.ofSeconds(10), poll::waiting, n -> n == 2, "both polls waiting");
         queued.add(command("c2"));
 
-        assertEquals(1, answer.get(10, TimeUnit.SECONDS).size());
+        assertEquals(List.of(), idle.get(10, TimeUnit.SECONDS), "e answers empty at its deadline");
+        assertEquals(2, reads.get(), "one read per poll: no re-read while waiting, none at the deadline");
+        assertFalse(woken.isDone(), "an unsignalled poll does not find the command by itself");
+
+        poll.signal("d");
+
+        assertEquals(1, woken.get(10, TimeUnit.SECONDS).size());
+        assertEquals(3, reads.get(), "the signal caused exactly one read");
     }
 
     @Test
     void anEmptyListAtTheDeadline() throws Exception {
-        LongPoll poll = new LongPoll(this::drain, workers, timer, Duration.ofSeconds(30));
+        LongPoll poll = new LongPoll(this::drain, workers, timer, 2);
         long start = System.nanoTime();
         assertEquals(List.of(), poll.poll("d", Duration.ofMillis(300)).get(10, TimeUnit.SECONDS));
         assertTrue((System.nanoTime() - start) / 1_000_000 >= 290);
@@ -78,7 +90,7 @@ class LongPollTest {
                 signalled.await(10, TimeUnit.SECONDS);
             }
             return out;
-        }, workers, timer, Duration.ofSeconds(30));
+        }, workers, timer, 2);
         CompletableFuture<List<CommandView>> answer = poll.poll("d", Duration.ofSeconds(30));
         reading.await(10, TimeUnit.SECONDS);
 
@@ -86,17 +98,41 @@ class LongPollTest {
         poll.signal("d");
         signalled.countDown();
 
-        assertEquals(1, answer.get(5, TimeUnit.SECONDS).size(), "answered without waiting for the recheck");
+        assertEquals(1, answer.get(5, TimeUnit.SECONDS).size(), "answered without waiting for the deadline");
     }
 
     @Test
     void closingAnswersWaitingPollsEmpty() throws Exception {
-        LongPoll poll = new LongPoll(this::drain, workers, timer, Duration.ofSeconds(30));
+        LongPoll poll = new LongPoll(this::drain, workers, timer, 2);
         CompletableFuture<List<CommandView>> answer = poll.poll("d", Duration.ofSeconds(30));
         awaitWaiting(poll);
         poll.close();
         assertEquals(List.of(), answer.get(10, TimeUnit.SECONDS));
         assertFalse(answer.isCompletedExceptionally());
+    }
+
+    @Test
+    void aPollBeyondTheDeviceCapIsRefused429AndAFreedSlotIsReused() throws Exception {
+        LongPoll poll = new LongPoll(this::drain, workers, timer, 2);
+        CompletableFuture<List<CommandView>> first = poll.poll("d", Duration.ofSeconds(30));
+        CompletableFuture<List<CommandView>> second = poll.poll("d", Duration.ofSeconds(30));
+        CompletableFuture<List<CommandView>> other = poll.poll("e", Duration.ofSeconds(30));
+
+        CompletableFuture<List<CommandView>> third = poll.poll("d", Duration.ofSeconds(30));
+
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> third.get(5, TimeUnit.SECONDS));
+        ApiException api = assertInstanceOf(ApiException.class, refused.getCause());
+        assertEquals(ErrorCode.RATE_LIMITED, api.code());
+        assertEquals(429, api.code().status());
+        assertEquals(Duration.ofSeconds(1), api.retryAfter());
+        assertFalse(other.isDone(), "another device is not limited by d's polls");
+
+        queued.add(command("c4"));
+        poll.signal("d");
+        Await.until(Duration.ofSeconds(10), () -> first.isDone() || second.isDone(), b -> b, "one of d's polls answered");
+        CompletableFuture<List<CommandView>> again = poll.poll("d", Duration.ofMillis(200));
+        assertEquals(List.of(), again.get(5, TimeUnit.SECONDS), "the freed slot takes a new poll");
+        poll.close();
     }
 
     private List<CommandView> drain(String deviceId) {

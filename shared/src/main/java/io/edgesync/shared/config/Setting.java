@@ -74,7 +74,8 @@ public record Setting<T>(String key, String defaultValue, String description, bo
                 description, false, accepted, parse);
     }
 
-    static Duration parseDuration(String s) {
+    /** Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d} or an ISO-8601 duration. */
+    public static Duration parseDuration(String s) {
         String v = s.trim().toLowerCase(java.util.Locale.ROOT);
         if (v.startsWith("pt") || v.startsWith("p")) {
             return Duration.parse(s.trim().toUpperCase(java.util.Locale.ROOT));
