@@ -10,6 +10,7 @@ import io.edgesync.dispatcher.api.FunctionRoutes;
 import io.edgesync.dispatcher.function.FunctionService;
 import io.edgesync.dispatcher.function.S3ObjectStore;
 import io.edgesync.dispatcher.api.NodeRoutes;
+import io.edgesync.dispatcher.api.OperatorTokenRoutes;
 import io.edgesync.dispatcher.api.SchemaRoutes;
 import io.edgesync.dispatcher.schema.SchemaService;
 import io.edgesync.dispatcher.schema.SchemaValidator;
@@ -17,6 +18,8 @@ import io.edgesync.dispatcher.api.DeploymentRoutes;
 import io.edgesync.dispatcher.deploy.DeploymentService;
 import io.edgesync.dispatcher.sync.SyncService;
 import io.edgesync.dispatcher.auth.Authenticator;
+import io.edgesync.dispatcher.auth.OperatorTokenStore;
+import io.edgesync.dispatcher.auth.OperatorTokens;
 import io.edgesync.dispatcher.command.CommandService;
 import io.edgesync.dispatcher.command.LongPoll;
 import io.edgesync.dispatcher.config.ConfigService;
@@ -126,7 +129,8 @@ public final class CommandDispatcher implements AutoCloseable {
                 longPoll::signal, timer, config.visibilityTimeout()).start();
         resources.push(wakeups);
         awaitWakeups(wakeups);
-        Authenticator auth = new Authenticator(verifier, store,
+        OperatorTokenStore operatorTokenStore = new OperatorTokenStore(tx);
+        Authenticator auth = new Authenticator(verifier, store, operatorTokenStore,
                 config.enrollmentKey(), config.operatorToken());
 
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
@@ -155,6 +159,8 @@ public final class CommandDispatcher implements AutoCloseable {
         new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
+        new OperatorTokenRoutes(auth, new OperatorTokens(operatorTokenStore, new Tokens.Issuer(key, clock), clock,
+                config.credentials().operatorTokenTtl())).install(app);
 
         FleetGauges fleet = new FleetGauges(tx, clock, config.offlineAfter(), metrics);
         refreshFleet(fleet);

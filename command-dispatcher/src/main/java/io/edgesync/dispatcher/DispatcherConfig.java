@@ -16,7 +16,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration visibilityTimeout, Duration maxLongPoll,
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
                                int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
-                               DispatcherSecurity security, StorageConfig storage) {
+                               DispatcherSecurity security, StorageConfig storage,
+                               CredentialPolicy credentials) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -63,7 +64,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             ENROLLMENT_KEY, OPERATOR_TOKEN, DEVICE_TOKEN_TTL, DEFAULT_COMMAND_TTL, MAX_COMMAND_TTL,
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
             MAX_COMMANDS_PER_POLL, MAX_POLLS_PER_DEVICE, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
-            DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS).flatMap(List::stream).toList();
+            DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS,
+            CredentialPolicy.SETTINGS).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -78,7 +80,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, MAX_COMMAND_TTL), positive(source, VISIBILITY_TIMEOUT), positive(source, MAX_LONG_POLL),
                 positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
-                DispatcherSecurity.from(source), StorageConfig.from(source));
+                DispatcherSecurity.from(source), StorageConfig.from(source),
+                CredentialPolicy.from(source));
     }
 
     /** How long without a heartbeat before a device shows offline. */

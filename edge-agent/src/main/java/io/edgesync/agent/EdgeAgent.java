@@ -6,11 +6,15 @@ import io.edgesync.agent.cloud.CloudLink;
 import io.edgesync.agent.cloud.BuiltInCommands;
 import io.edgesync.agent.cloud.CommandRunner;
 import io.edgesync.agent.cloud.DispatcherClient;
-import io.edgesync.agent.plan.FunctionActions;
+import io.edgesync.agent.function.EdgeFunctions;
+import io.edgesync.agent.function.FunctionPipeline;
+import io.edgesync.agent.function.FunctionStats;
+import io.edgesync.agent.function.ModuleDownloader;
 import io.edgesync.agent.plan.NodeSync;
 import io.edgesync.agent.plan.PlanRunner;
 import io.edgesync.agent.store.CommandQueue;
 import io.edgesync.agent.store.EdgeSchemaStore;
+import io.edgesync.agent.store.FunctionStore;
 import io.edgesync.agent.store.DeviceConfigStore;
 import io.edgesync.agent.store.LocalStore;
 import io.edgesync.agent.store.StoreException;
@@ -53,6 +57,8 @@ public final class EdgeAgent implements AutoCloseable {
     private final CloudLink cloud;
     private final Enroller enroller;
     private final NodeSync nodeSync;
+    private final EdgeFunctions functions;
+    private final FunctionPipeline pipeline;
     private final Clock clock;
     private final Object syncLock = new Object();
     private volatile TelemetrySync.CycleResult lastCycle;
@@ -62,6 +68,10 @@ public final class EdgeAgent implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.clock = clock;
+        this.functions = new EdgeFunctions(new FunctionStore(store), new ModuleDownloader(http, config.requestTimeout(),
+                config.functions().maxModuleBytes()), config.functions());
+        this.pipeline = new FunctionPipeline(functions::active, config.functions().onFailure(), new FunctionStats(),
+                config.deviceId());
         TelemetryUploader uploader = new TelemetryUploader(http, config.gatewayUrl(), this::token,
                 config.requestTimeout());
         this.sync = new TelemetrySync(config.deviceId(), store, uploader, config.batchSize(),
@@ -74,9 +84,7 @@ public final class EdgeAgent implements AutoCloseable {
             cloud = new CloudLink(config.deviceId(), VERSION, dispatcher, runner, deviceConfig, store,
                     this::pendingCount, clock);
             enroller = new Enroller(store, dispatcher);
-            // FunctionActions.UNSUPPORTED until the edge-functions feature provides its implementation
-            nodeSync = new NodeSync(config.deviceId(), dispatcher,
-                    new PlanRunner(new EdgeSchemaStore(store), FunctionActions.UNSUPPORTED),
+            nodeSync = new NodeSync(config.deviceId(), dispatcher, new PlanRunner(new EdgeSchemaStore(store), functions),
                     NodeSync.schedules(new Backoff(config.retry().toBackoff(), random)));
         } else {
             nodeSync = null;
@@ -216,8 +224,9 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     private int insert(List<TelemetryRecord> valid) {
+        List<TelemetryRecord> toStore = pipeline.apply(valid);
         try {
-            return store.insert(valid);
+            return store.insert(toStore);
         } catch (StoreFullException e) {
             throw new ApiException(ErrorCode.UNAVAILABLE, e.getMessage(), Map.of("reason", "store_full"),
                     Duration.ofSeconds(Math.max(1, config.syncInterval().toSeconds())));
@@ -277,6 +286,16 @@ public final class EdgeAgent implements AutoCloseable {
     /** Sync plans (schema migrations, functions), or null when agent.dispatcher-url is empty. */
     public NodeSync nodeSync() {
         return nodeSync;
+    }
+
+    /** The edge functions installed here (deploy, remove, the ones readings pass through). */
+    public EdgeFunctions functions() {
+        return functions;
+    }
+
+    /** Edge function calls and failures since start. */
+    public FunctionStats functionStats() {
+        return pipeline.stats();
     }
 
     /** The edge schema migrations applied to this store. */
@@ -341,6 +360,7 @@ public final class EdgeAgent implements AutoCloseable {
             loops.close();
             loops = null;
         }
+        functions.close();
         store.close();
     }
 }

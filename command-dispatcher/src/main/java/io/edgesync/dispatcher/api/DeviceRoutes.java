@@ -9,13 +9,11 @@ import io.edgesync.dispatcher.device.DeviceView;
 import io.edgesync.dispatcher.device.Heartbeat;
 import io.edgesync.dispatcher.device.NewDevice;
 import io.edgesync.shared.auth.RegistryEntry;
-import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
 import io.edgesync.shared.model.RecordValidator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -23,10 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** Registry endpoints: registration, tokens, device list and detail, heartbeat, sync status. */
+/** Registry endpoints: registration, device tokens, device list and detail, heartbeat, sync status. */
 public final class DeviceRoutes {
     private static final Set<String> STATUSES = Set.of("registered", "online", "offline");
-    private static final long MAX_OPERATOR_TOKEN_SECONDS = Duration.ofDays(3650).toSeconds();
 
     private final Authenticator auth;
     private final DeviceService devices;
@@ -44,7 +41,6 @@ public final class DeviceRoutes {
         app.delete("/api/v1/devices/{id}/token", this::revoke);
         app.post("/api/v1/devices/{id}/heartbeat", this::heartbeat);
         app.get("/api/v1/sync/status/{deviceId}", this::syncStatus);
-        app.post("/api/v1/operator-tokens", this::operatorToken);
     }
 
     private void register(Context ctx) throws Exception {
@@ -123,17 +119,6 @@ public final class DeviceRoutes {
         String id = ctx.pathParam("deviceId");
         Access.requireReaderOrDevice(auth.authenticate(ctx), id);
         ctx.json(devices.syncStatus(id));
-    }
-
-    private void operatorToken(Context ctx) throws Exception {
-        Access.requireOperator(auth.authenticate(ctx));
-        JsonNode body = Requests.object(ctx);
-        String name = Requests.text(body, "name", true, 100);
-        String role = Requests.text(body, "role", true, 20);
-        Long ttl = Requests.number(body, "ttlSeconds", 1, MAX_OPERATOR_TOKEN_SECONDS);
-        Tokens.Issued issued = devices.operatorToken(name, role, Duration.ofSeconds(ttl == null ? 86_400 * 90 : ttl));
-        ctx.status(201).json(Map.of("token", issued.token(), "name", name, "role", role,
-                "expiresAt", issued.claims().expiresAt().toString()));
     }
 
     /** deviceTime: epoch milliseconds or an ISO-8601 instant. */

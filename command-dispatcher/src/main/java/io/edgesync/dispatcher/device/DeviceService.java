@@ -1,6 +1,5 @@
 package io.edgesync.dispatcher.device;
 
-import io.edgesync.dispatcher.auth.Principal;
 import io.edgesync.dispatcher.auth.TokenHash;
 import io.edgesync.dispatcher.events.Outbox;
 import io.edgesync.dispatcher.events.OutboxRelay;
@@ -218,14 +217,6 @@ public final class DeviceService {
             throw notFound(deviceId);
         }
         return view;
-    }
-
-    /** An operator API token of the given role (operator or viewer). */
-    public Tokens.Issued operatorToken(String name, String role, Duration ttl) {
-        if (!Principal.ROLE_OPERATOR.equals(role) && !Principal.ROLE_VIEWER.equals(role)) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "role must be operator or viewer");
-        }
-        return issuer.issue(name, TokenKind.OPERATOR, role, 0, ttl);
     }
 
     private Instant offlineBefore() {
