@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgesync.dispatcher.auth.LocalCredentials;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.TempDirs;
 import io.edgesync.testsupport.TestKeystores;
 import java.net.http.HttpClient;
 import java.nio.file.Path;

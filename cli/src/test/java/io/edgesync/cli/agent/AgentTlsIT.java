@@ -14,6 +14,7 @@ import io.edgesync.dispatcher.CommandDispatcher;
 import io.edgesync.dispatcher.DispatcherConfig;
 import io.edgesync.dispatcher.auth.LocalCredentials;
 import io.edgesync.gateway.IngestGateway;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.kafka.Topics;
@@ -21,7 +22,6 @@ import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.TempDirs;
 import io.edgesync.testsupport.TestKeystores;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -206,6 +206,7 @@ class AgentTlsIT {
     private static AgentConfig withToken(AgentConfig c, String token) {
         return new AgentConfig(c.deviceId(), c.databaseFile(), c.gatewayUrl(), c.dispatcherUrl(), token,
                 c.batchSize(), c.syncInterval(), c.requestTimeout(), c.retry(), c.store(), c.httpPort(), null,
-                c.commandWait(), c.heartbeatInterval(), c.deviceType(), c.nodeSyncInterval(), c.functions(), c.tls());
+                c.commandWait(), c.heartbeatInterval(), c.deviceType(), c.nodeSyncInterval(), c.functions(), c.tables(),
+                c.tls());
     }
 }
