@@ -85,7 +85,7 @@ class EdgeFunctionsIT {
         JsonNode tag = upload("tag", "1.0.0", module("tag.wasm"));
         deploy(tag, 10);
         assertEquals(List.of(new FunctionActions.Installed(tag.path("id").asText(), "tag", "1.0.0",
-                tag.path("hash").asText())), agent.functions().installed());
+                tag.path("hash").asText(), 10)), agent.functions().installed());
 
         // WHEN readings are written at the edge and synced
         for (int i = 0; i < 5; i++) {
