@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "edgesync", mixinStandardHelpOptions = true, version = "edgesync 0.1.0",
         description = "EdgeSync: telemetry off edge fleets into Kafka and CockroachDB, commands back.",
         subcommands = {DemoCommand.class, LocalCommand.class, ServeCommand.class, TopicsCommand.class, ConfigDocs.class, CredentialsCommand.class, io.edgesync.cli.bench.BenchCommand.class,
+            io.edgesync.cli.stats.StatsCommand.class,
             io.edgesync.cli.agent.AgentCommand.class, io.edgesync.cli.replay.ReplayCommand.class,
             io.edgesync.cli.functions.FunctionsCommand.class, io.edgesync.cli.functions.DeploymentsCommand.class,
             CommandLine.HelpCommand.class})

@@ -2,11 +2,13 @@ package io.edgesync.dispatcher;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.zaxxer.hikari.HikariDataSource;
+import io.edgesync.dispatcher.api.AuditRoutes;
 import io.edgesync.dispatcher.api.CommandRoutes;
 import io.edgesync.dispatcher.api.ConfigRoutes;
 import io.edgesync.dispatcher.api.DeviceRoutes;
 import io.edgesync.dispatcher.api.Errors;
 import io.edgesync.dispatcher.api.FunctionRoutes;
+import io.edgesync.dispatcher.audit.AuditLog;
 import io.edgesync.dispatcher.function.FunctionService;
 import io.edgesync.dispatcher.function.S3ObjectStore;
 import io.edgesync.dispatcher.api.NodeRoutes;
@@ -146,7 +148,9 @@ public final class CommandDispatcher implements AutoCloseable {
             jc.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
         });
         Errors.install(app);
-        DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices);
+        AuditLog audit = new AuditLog(tx, relay);
+        new AuditRoutes(auth, audit, clock).install(app);
+        DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices, audit, clock);
         deviceRoutes.install(app);
         FunctionService functions = new FunctionService(tx, new S3ObjectStore(config.storage()), clock,
                 config.storage().downloadUrlTtl());

@@ -1,6 +1,7 @@
 package io.edgesync.dispatcher.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
 import io.edgesync.dispatcher.auth.Access;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.auth.Principal;
@@ -45,7 +46,7 @@ public final class DeploymentRoutes {
         DeploymentView.Selector selector = selector(Requests.value(body, "selector"));
         Long order = Requests.number(body, "order", 0, 1_000_000);
         DeploymentService.Put put = deployments.put(functionId, selector, order == null ? 0 : order.intValue(),
-                p.subject());
+                Actor.of(p, ctx.ip()));
         ctx.status(put.created() ? 201 : 200).json(put.deployment());
     }
 
@@ -96,7 +97,7 @@ public final class DeploymentRoutes {
     private void delete(Context ctx) throws Exception {
         Principal p = auth.authenticate(ctx);
         Access.requireOperator(p);
-        deployments.delete(ctx.pathParam("id"), p.subject());
+        deployments.delete(ctx.pathParam("id"), Actor.of(p, ctx.ip()));
         ctx.status(204);
     }
 }

@@ -1,6 +1,7 @@
 package io.edgesync.dispatcher.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
 import io.edgesync.dispatcher.auth.Access;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.auth.OperatorTokenView;
@@ -40,7 +41,7 @@ public final class OperatorTokenRoutes {
         String name = Requests.text(body, "name", true, 100);
         String role = Requests.text(body, "role", true, 20);
         Long ttl = Requests.number(body, "ttlSeconds", 1, MAX_SECONDS);
-        Tokens.Issued issued = tokens.issue(p, name, role, ttl == null ? null : Duration.ofSeconds(ttl));
+        Tokens.Issued issued = tokens.issue(Actor.of(p, ctx.ip()), name, role, ttl == null ? null : Duration.ofSeconds(ttl));
         ctx.status(201).json(Map.of("token", issued.token(), "tokenId", issued.claims().tokenId(), "name", name,
                 "role", role, "expiresAt", issued.claims().expiresAt().toString()));
     }
@@ -58,6 +59,6 @@ public final class OperatorTokenRoutes {
     private void revoke(Context ctx) throws Exception {
         Principal p = auth.authenticate(ctx);
         Access.requireOperator(p);
-        ctx.json(tokens.revoke(p, ctx.pathParam("tokenId")));
+        ctx.json(tokens.revoke(Actor.of(p, ctx.ip()), ctx.pathParam("tokenId")));
     }
 }

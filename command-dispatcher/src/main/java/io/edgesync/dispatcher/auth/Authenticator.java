@@ -35,8 +35,18 @@ public final class Authenticator {
         this.operatorTokenHash = blankToNull(operatorToken);
     }
 
+    private static final String PRINCIPAL = "edgesync.principal";
+
+    /** Authenticates the request and remembers who made it ({@link #principalOf}). */
     public Principal authenticate(Context ctx) {
-        return authenticate(bearer(ctx));
+        Principal p = authenticate(bearer(ctx));
+        ctx.attribute(PRINCIPAL, p);
+        return p;
+    }
+
+    /** Who made the request, once {@link #authenticate(Context)} accepted its credential; null before. */
+    public static Principal principalOf(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
     }
 
     /** The secret of {@code Authorization: Bearer ...}; 401 without one. */

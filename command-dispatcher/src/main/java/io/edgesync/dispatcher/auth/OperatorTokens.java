@@ -1,9 +1,14 @@
 package io.edgesync.dispatcher.auth;
 
+import io.edgesync.dispatcher.audit.Actor;
+import io.edgesync.dispatcher.audit.AuditEvent;
+import io.edgesync.dispatcher.audit.AuditKind;
+import io.edgesync.dispatcher.audit.AuditLog;
 import io.edgesync.shared.auth.TokenKind;
 import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.json.Json;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +38,7 @@ public final class OperatorTokens {
     }
 
     /** @param ttl null for the longest lifetime allowed; more than that is 400 */
-    public Tokens.Issued issue(Principal by, String name, String role, Duration ttl) throws SQLException {
+    public Tokens.Issued issue(Actor by, String name, String role, Duration ttl) throws SQLException {
         if (!Principal.knownRole(role)) {
             throw new ApiException(ErrorCode.INVALID_REQUEST, "role must be operator or viewer",
                     java.util.Map.of("field", "role"), null);
@@ -44,8 +49,11 @@ public final class OperatorTokens {
         }
         Tokens.Issued issued = issuer.issue(name, TokenKind.OPERATOR, role, 0, ttl == null ? maxTtl : ttl);
         store.transactions().inTransaction(c -> {
-            OperatorTokenStore.insert(c, issued.claims().tokenId(), name, role, by.subject(),
+            OperatorTokenStore.insert(c, issued.claims().tokenId(), name, role, by.id(),
                     issued.claims().issuedAt(), issued.claims().expiresAt());
+            AuditLog.write(c, AuditEvent.success(AuditKind.OPERATOR_TOKEN_ISSUED, by, issued.claims().tokenId(), null,
+                    Json.mapper().createObjectNode().put("name", name).put("role", role)
+                            .put("expiresAt", issued.claims().expiresAt().toString()), clock.instant()));
             return null;
         });
         return issued;
@@ -56,13 +64,17 @@ public final class OperatorTokens {
     }
 
     /** Revokes the token (again is a no-op answering the same row); 404 for an unknown id. */
-    public OperatorTokenView revoke(Principal by, String tokenId) throws SQLException {
+    public OperatorTokenView revoke(Actor by, String tokenId) throws SQLException {
         Instant now = clock.instant();
         return store.transactions().inTransaction(c -> {
-            OperatorTokenStore.revoke(c, tokenId, by.subject(), now);
+            boolean revoked = OperatorTokenStore.revoke(c, tokenId, by.id(), now);
             OperatorTokenView view = OperatorTokenStore.get(c, tokenId, now);
             if (view == null) {
                 throw new ApiException(ErrorCode.NOT_FOUND, "no operator token " + tokenId);
+            }
+            if (revoked) {
+                AuditLog.write(c, AuditEvent.success(AuditKind.OPERATOR_TOKEN_REVOKED, by, tokenId, null,
+                        Json.mapper().createObjectNode().put("name", view.name()).put("role", view.role()), now));
             }
             return view;
         });
