@@ -249,6 +249,11 @@ class DeploymentsIT {
     }
 
     static String register(String deviceId, String type, String metadata) {
+        return registerOn(h, deviceId, type, metadata);
+    }
+
+    /** Registers a device of the type (metadata: a JSON object or null) on the harness; returns its token. */
+    static String registerOn(Harness h, String deviceId, String type, String metadata) {
         Api.Response r = h.api.post("/api/v1/devices/register", h.credentials.enrollmentKey(),
                 "{\"deviceId\":\"" + deviceId + "\",\"name\":\"" + deviceId + "\",\"deviceType\":\"" + type + "\""
                         + (metadata == null ? "" : ",\"metadata\":" + metadata) + "}");
