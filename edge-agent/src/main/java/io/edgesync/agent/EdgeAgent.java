@@ -23,6 +23,9 @@ import io.edgesync.agent.sync.Backoff;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.agent.sync.TelemetryUploader;
 import io.edgesync.agent.sync.UploadException;
+import io.edgesync.agent.store.TableSyncRuns;
+import io.edgesync.agent.sync.TableRowsUploader;
+import io.edgesync.agent.tables.TableSync;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
@@ -53,6 +56,7 @@ public final class EdgeAgent implements AutoCloseable {
     private final AgentConfig config;
     private final LocalStore store;
     private final TelemetrySync sync;
+    private final TableSync tableSync;
     private final DispatcherClient dispatcher;
     private final CloudLink cloud;
     private final Enroller enroller;
@@ -62,6 +66,7 @@ public final class EdgeAgent implements AutoCloseable {
     private final Clock clock;
     private final Object syncLock = new Object();
     private volatile TelemetrySync.CycleResult lastCycle;
+    private volatile List<TableSync.RunResult> lastTableRuns = List.of();
     private AgentLoops loops;
 
     private EdgeAgent(AgentConfig config, LocalStore store, HttpClient http, Clock clock, DoubleSupplier random) {
@@ -76,6 +81,11 @@ public final class EdgeAgent implements AutoCloseable {
                 config.requestTimeout());
         this.sync = new TelemetrySync(config.deviceId(), store, uploader, config.batchSize(),
                 new Backoff(config.retry().toBackoff(), random), clock);
+        List<io.edgesync.agent.tables.TableSource> sources = config.tables().effectiveSources(config.databaseFile());
+        this.tableSync = sources.isEmpty() ? null : new TableSync(config.deviceId(), sources,
+                new TableRowsUploader(http, config.gatewayUrl(), this::token, config.requestTimeout()),
+                new TableSyncRuns(store), config.tables().batchSize(), new Backoff(config.retry().toBackoff(), random),
+                clock);
         if (config.dispatcherUrl() != null) {
             dispatcher = new DispatcherClient(http, config.dispatcherUrl(), this::token, config.requestTimeout());
             DeviceConfigStore deviceConfig = new DeviceConfigStore(store);
@@ -238,16 +248,38 @@ public final class EdgeAgent implements AutoCloseable {
         }
     }
 
-    /** Runs one upload cycle now (one at a time), then prunes settled records past retention. */
+    /**
+     * Runs one upload cycle now (one at a time): telemetry, then every table source (unless the
+     * gateway refused the credentials), then prunes settled records past retention.
+     */
     public TelemetrySync.CycleResult syncNow() {
         synchronized (syncLock) {
             TelemetrySync.CycleResult result = sync.syncPending();
             lastCycle = result;
             if (result.unauthorized()) {
                 onUnauthorized(result.failure().getMessage());
+            } else if (tableSync != null) {
+                lastTableRuns = tableSync.syncAll();
             }
             store.pruneSettled();
             return result;
+        }
+    }
+
+    /** The table runs of the last cycle (one per source), empty without sources. */
+    public List<TableSync.RunResult> lastTableRuns() {
+        return lastTableRuns;
+    }
+
+    /** The local record of table sync runs (and whether each reached the central sync_logs). */
+    public TableSyncRuns tableRuns() {
+        return new TableSyncRuns(store);
+    }
+
+    /** Starts an upload cycle in the background within a second (no-op before {@link #start()}). */
+    public synchronized void requestSync() {
+        if (loops != null) {
+            loops.wakeUpload();
         }
     }
 
