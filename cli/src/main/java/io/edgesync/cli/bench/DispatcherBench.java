@@ -67,7 +67,9 @@ public final class DispatcherBench implements Callable<Integer> {
                     "kafka.bootstrap-servers", kafka.bootstrapServers(), "database.jdbc-url", pg.jdbcUrl(),
                     "dispatcher.port", "0", "dispatcher.signing-key-file", creds.signingKeyFile().toString(),
                     "dispatcher.operator-token", creds.operatorToken(),
-                    "dispatcher.enrollment-key", creds.enrollmentKey())));
+                    "dispatcher.enrollment-key", creds.enrollmentKey(),
+                    // registrations/s is a figure of this bench: the fleet key's rate limit must not cap it
+                    "dispatcher.enrollment-key-rate-limit", "1000000")));
             try (CommandDispatcher dispatcher = CommandDispatcher.start(config)) {
                 base = dispatcher.url();
                 operator = creds.operatorToken();
