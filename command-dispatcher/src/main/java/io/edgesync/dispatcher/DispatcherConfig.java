@@ -18,7 +18,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
                                int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
                                DispatcherSecurity security, StorageConfig storage,
-                               CredentialPolicy credentials, CommandGroupPolicy groups, TlsSettings tls) {
+                               CredentialPolicy credentials, CommandGroupPolicy groups,
+                               EnrollmentPolicy enrollment, TlsSettings tls) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -68,7 +69,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
             MAX_COMMANDS_PER_POLL, MAX_POLLS_PER_DEVICE, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
             DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS,
-            CredentialPolicy.SETTINGS, CommandGroupPolicy.SETTINGS, TLS.all()).flatMap(List::stream).toList();
+            CredentialPolicy.SETTINGS, CommandGroupPolicy.SETTINGS,
+            EnrollmentPolicy.SETTINGS, TLS.all()).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -84,7 +86,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
                 DispatcherSecurity.from(source), StorageConfig.from(source),
-                CredentialPolicy.from(source), CommandGroupPolicy.from(source), TlsSettings.from(source, TLS));
+                CredentialPolicy.from(source), CommandGroupPolicy.from(source),
+                EnrollmentPolicy.from(source), TlsSettings.from(source, TLS));
     }
 
     /** How long without a heartbeat before a device shows offline. */
