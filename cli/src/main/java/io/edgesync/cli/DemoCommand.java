@@ -1,7 +1,7 @@
 package io.edgesync.cli;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.kafka.Topics;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 public final class EdgeSyncCli implements Runnable {
 
     static {
-        // the CLI's logging, not the test configuration that test-support carries
+        // the CLI's logging, also when a test class path (test-support's log4j2-test.xml) runs the CLI
         System.setProperty("log4j2.configurationFile", "edgesync-log4j2.xml");
         System.setProperty("log4j.shutdownHookEnabled", "false");
     }

@@ -3,6 +3,7 @@ package io.edgesync.dispatcher;
 import com.nimbusds.jose.jwk.ECKey;
 import com.zaxxer.hikari.HikariDataSource;
 import io.edgesync.dispatcher.api.AuditRoutes;
+import io.edgesync.dispatcher.api.CommandGroupRoutes;
 import io.edgesync.dispatcher.api.CommandRoutes;
 import io.edgesync.dispatcher.api.ConfigRoutes;
 import io.edgesync.dispatcher.api.DeviceRoutes;
@@ -22,6 +23,7 @@ import io.edgesync.dispatcher.sync.SyncService;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.auth.OperatorTokenStore;
 import io.edgesync.dispatcher.auth.OperatorTokens;
+import io.edgesync.dispatcher.command.CommandGroups;
 import io.edgesync.dispatcher.command.CommandService;
 import io.edgesync.dispatcher.command.LongPoll;
 import io.edgesync.dispatcher.config.ConfigService;
@@ -162,6 +164,8 @@ public final class CommandDispatcher implements AutoCloseable {
         new NodeRoutes(auth, devices, sync, deviceRoutes).install(app);
         new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
+        new CommandGroupRoutes(auth, new CommandGroups(tx, events, id -> poll.get().signal(id), clock, commands,
+                config.groups().batchSize(), config.groups().maxDevices())).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
         new OperatorTokenRoutes(auth, new OperatorTokens(operatorTokenStore, new Tokens.Issuer(key, clock), clock,
                 config.credentials().operatorTokenTtl())).install(app);

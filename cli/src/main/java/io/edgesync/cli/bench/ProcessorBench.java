@@ -1,12 +1,12 @@
 package io.edgesync.cli.bench;
 
+import io.edgesync.embedded.KafkaBroker;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.StreamProcessor;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.kafka.TopicAdmin;
 import io.edgesync.shared.kafka.Topics;
-import io.edgesync.testsupport.KafkaBroker;
-import io.edgesync.testsupport.TempDirs;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;

@@ -109,8 +109,12 @@ public final class Replay {
             start.put(p, 0L);
             end.put(p, 0L);
         }
+        // one request in flight: the staging topic is brand new, and a first batch refused with
+        // NOT_LEADER_OR_FOLLOWER must not be overtaken by the next ones (the broker then answers its retry
+        // OUT_OF_ORDER_SEQUENCE_NUMBER forever and the replay never ends)
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
-                "acks", "all", "enable.idempotence", true, "linger.ms", 5), new ByteArraySerializer(),
+                "acks", "all", "enable.idempotence", true, "linger.ms", 5,
+                "max.in.flight.requests.per.connection", 1), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (RawArchive.Entry e : admitted) {
                 List<org.apache.kafka.common.header.Header> headers = new ArrayList<>();

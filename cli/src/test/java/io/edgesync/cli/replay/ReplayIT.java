@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgesync.cli.agent.CloudPipeline;
+import io.edgesync.embedded.S3Server;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.gateway.IngestGateway;
 import io.edgesync.shared.kafka.Topic;
 import io.edgesync.shared.kafka.Topics;
@@ -16,8 +18,6 @@ import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.S3Server;
-import io.edgesync.testsupport.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -42,23 +42,33 @@ public final class AuditLog {
 
     /** In the caller's transaction: the row and its outbox record. */
     public static void write(Connection c, AuditEvent e) throws SQLException {
-        Instant at = Instant.ofEpochMilli(e.at());
+        writeAll(c, List.of(e));
+    }
+
+    /** In the caller's transaction: the rows and their outbox records, as two batches (group commands). */
+    public static void writeAll(Connection c, List<AuditEvent> events) throws SQLException {
+        List<Outbox.Entry> records = new ArrayList<>(events.size());
         try (PreparedStatement ps = c.prepareStatement(SQL.get("insert"))) {
-            ps.setObject(1, UUID.fromString(e.eventId()));
-            Columns.setInstant(ps, 2, at);
-            ps.setString(3, e.kind());
-            ps.setString(4, e.outcome());
-            ps.setString(5, e.actor().kind());
-            ps.setString(6, e.actor().id());
-            ps.setString(7, e.actor().credentialId());
-            ps.setString(8, e.remoteAddress());
-            ps.setString(9, e.subject());
-            ps.setString(10, e.deviceId());
-            ps.setString(11, e.error());
-            Columns.setJson(ps, 12, e.detail());
-            ps.executeUpdate();
+            for (AuditEvent e : events) {
+                Instant at = Instant.ofEpochMilli(e.at());
+                ps.setObject(1, UUID.fromString(e.eventId()));
+                Columns.setInstant(ps, 2, at);
+                ps.setString(3, e.kind());
+                ps.setString(4, e.outcome());
+                ps.setString(5, e.actor().kind());
+                ps.setString(6, e.actor().id());
+                ps.setString(7, e.actor().credentialId());
+                ps.setString(8, e.remoteAddress());
+                ps.setString(9, e.subject());
+                ps.setString(10, e.deviceId());
+                ps.setString(11, e.error());
+                Columns.setJson(ps, 12, e.detail());
+                ps.addBatch();
+                records.add(new Outbox.Entry(Topics.AUDIT_EVENTS.name(), e.subject(), Json.toString(e), at));
+            }
+            ps.executeBatch();
         }
-        Outbox.add(c, Topics.AUDIT_EVENTS.name(), e.subject(), Json.toString(e), at);
+        Outbox.addAll(c, records);
     }
 
     /**

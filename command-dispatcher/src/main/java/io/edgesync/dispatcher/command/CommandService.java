@@ -63,11 +63,7 @@ public final class CommandService {
     /** Creates a pending command; the audit event {@code command.created} is written in its transaction. */
     public CommandView create(String deviceId, String type, JsonNode payload, Long ttlSeconds, Actor actor)
             throws SQLException {
-        Duration ttl = ttlSeconds == null ? timing.defaultTtl() : Duration.ofSeconds(ttlSeconds);
-        if (ttl.compareTo(timing.maxTtl()) > 0) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "ttlSeconds must be at most "
-                    + timing.maxTtl().toSeconds(), Map.of("field", "ttlSeconds"), null);
-        }
+        Duration ttl = ttl(ttlSeconds);
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         CommandView command = tx.inTransaction(c -> {
@@ -83,6 +79,16 @@ public final class CommandService {
         events.commandEvents(List.of(event(command, null, now)));
         created.accept(deviceId);
         return command;
+    }
+
+    /** The TTL asked for, or the default; more than the maximum is 400. */
+    Duration ttl(Long ttlSeconds) {
+        Duration ttl = ttlSeconds == null ? timing.defaultTtl() : Duration.ofSeconds(ttlSeconds);
+        if (ttl.compareTo(timing.maxTtl()) > 0) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "ttlSeconds must be at most "
+                    + timing.maxTtl().toSeconds(), Map.of("field", "ttlSeconds"), null);
+        }
+        return ttl;
     }
 
     private static JsonNode detail(UUID commandId, String type) {
@@ -243,17 +249,17 @@ public final class CommandService {
     private static CommandView delivered(CommandView d, Instant now) {
         return new CommandView(d.commandId(), d.deviceId(), d.commandType(), d.payload(),
                 CommandStatus.DELIVERED.wire(), d.result(), d.seq(), d.createdAt(), d.expiresAt(), now.toString(),
-                d.deliveryCount() + 1, d.completedAt());
+                d.deliveryCount() + 1, d.completedAt(), d.groupId());
     }
 
-    private static CommandEvent event(CommandView c, String previous, Instant at) {
+    static CommandEvent event(CommandView c, String previous, Instant at) {
         return new CommandEvent(c.commandId(), c.deviceId(), c.commandType(), c.status(), previous,
-                c.deliveryCount(), at.toEpochMilli());
+                c.deliveryCount(), at.toEpochMilli(), c.groupId());
     }
 
-    private static CommandEvent event(CommandView c, CommandStatus status, String previous, Instant at) {
+    static CommandEvent event(CommandView c, CommandStatus status, String previous, Instant at) {
         return new CommandEvent(c.commandId(), c.deviceId(), c.commandType(), status.wire(), previous,
-                c.deliveryCount(), at.toEpochMilli());
+                c.deliveryCount(), at.toEpochMilli(), c.groupId());
     }
 
     private static ApiException notFound(UUID commandId) {

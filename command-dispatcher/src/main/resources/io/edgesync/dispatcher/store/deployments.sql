@@ -74,3 +74,6 @@ FROM audit_events
 WHERE kind IN ('deployment.deployed', 'deployment.replaced', 'deployment.undeployed')
   AND (CAST(? AS TEXT) IS NULL OR subject = ?)
 ORDER BY at DESC, event_id LIMIT ?;
+
+-- name: devices-by-ids
+SELECT device_id FROM devices WHERE device_id = ANY(?) ORDER BY device_id;

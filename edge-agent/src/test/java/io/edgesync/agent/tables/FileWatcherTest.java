@@ -3,8 +3,8 @@ package io.edgesync.agent.tables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.testsupport.Await;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

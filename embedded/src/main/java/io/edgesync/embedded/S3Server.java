@@ -1,4 +1,4 @@
-package io.edgesync.testsupport;
+package io.edgesync.embedded;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A real S3-compatible server: S3Proxy with its filesystem backend, listening on 127.0.0.1, SigV4
  * authentication (so signed URLs, their expiry and tampering are checked as by S3 or MinIO), data in
  * a folder the caller owns. It runs in a child JVM from S3Proxy's own shaded jar (copied to
- * {@code test-support/target/s3proxy} by the build): it ships logback, Jetty 11.0.24, Jackson 2.18 and
+ * {@code embedded/target/s3proxy} by the build): it ships logback, Jetty 11.0.24, Jackson 2.18 and
  * Guava, none of which may meet ours on one class path. The child ends when this JVM does (stdin).
  */
 public final class S3Server implements AutoCloseable {
@@ -73,16 +74,21 @@ public final class S3Server implements AutoCloseable {
     }
 
     private void awaitListening(Duration timeout, Path log) {
-        Await.until(timeout, () -> {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("S3Proxy exited " + process.exitValue() + "; log " + log);
             }
             try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
+                return;
             } catch (IOException e) {
-                return false;
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("S3Proxy not listening on 127.0.0.1:" + port + " after "
+                            + timeout + " (log " + log + ")");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
-        }, ok -> ok, "S3Proxy listening on 127.0.0.1:" + port + " (log " + log + ")");
+        }
     }
 
     /** The shaded S3Proxy jar: {@code -Dedgesync.s3proxy.jar}, else next to this module's classes. */
@@ -98,7 +104,7 @@ public final class S3Server implements AutoCloseable {
                 return candidate;
             }
             throw new IllegalStateException("S3Proxy jar not found at " + candidate
-                    + "; build test-support (mvn -pl test-support package) or set -Dedgesync.s3proxy.jar");
+                    + "; build the embedded module (mvn -pl embedded package) or set -Dedgesync.s3proxy.jar");
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

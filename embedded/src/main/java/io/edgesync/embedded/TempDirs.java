@@ -1,4 +1,4 @@
-package io.edgesync.testsupport;
+package io.edgesync.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

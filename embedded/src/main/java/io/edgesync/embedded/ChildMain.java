@@ -1,4 +1,4 @@
-package io.edgesync.testsupport;
+package io.edgesync.embedded;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -6,9 +6,10 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
- * Entry point of every {@link ChildJvm}: runs the named main class, and exits the JVM (shutdown
- * hooks included) as soon as standard input reaches its end, which happens when the test JVM that
- * started it closes the pipe or dies. Arguments: the main class, then its arguments.
+ * Entry point of a child JVM (the S3 server of local mode, test-support's {@code ChildJvm}): runs the
+ * named main class, and exits the JVM (shutdown hooks included) as soon as standard input reaches its
+ * end, which happens when the JVM that started it closes the pipe or dies. Arguments: the main class,
+ * then its arguments.
  */
 public final class ChildMain {
     private ChildMain() {

@@ -1,4 +1,4 @@
-package io.edgesync.testsupport;
+package io.edgesync.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

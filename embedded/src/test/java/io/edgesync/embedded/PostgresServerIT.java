@@ -1,4 +1,4 @@
-package io.edgesync.testsupport;
+package io.edgesync.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
