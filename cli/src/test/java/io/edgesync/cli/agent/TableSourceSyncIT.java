@@ -149,6 +149,8 @@ class TableSourceSyncIT {
             Await.equalTo(Duration.ofSeconds(30), () -> edge(file, "SELECT count(*) FROM file_change_events"
                     + " WHERE synced_at IS NULL") + edge(file, "SELECT count(*) FROM desktop_activity_sessions"
                     + " WHERE synced_at IS NULL"), 0L, "unsynced rows at the edge");
+            Await.equalTo(Duration.ofSeconds(30), () -> agent.tableRuns().unshipped(10).size(), 0,
+                    "every run shipped to sync_logs");
         }
         assertEquals(200, central("SELECT count(*) FROM desktop_activity_sessions WHERE host_identifier = ?", host));
         assertEquals(0, central("SELECT count(*) FROM desktop_activity_sessions WHERE host_identifier = ?"
@@ -304,7 +306,9 @@ class TableSourceSyncIT {
             agent.start();
             Await.equalTo(Duration.ofSeconds(30), () -> edge(file, "SELECT count(*) FROM file_change_events"
                     + " WHERE synced_at IS NULL"), 0L, "unsynced rows at the edge");
-            assertTrue(!agent.lastTableRuns().get(0).more(), agent.lastTableRuns().toString());
+            // (the cycle ships its run to sync_logs after marking the rows: wait for that before closing)
+            Await.equalTo(Duration.ofSeconds(30), () -> agent.tableRuns().unshipped(10).size(), 0,
+                    "every run shipped");
         }
         Await.equalTo(Duration.ofSeconds(60), () -> central("SELECT count(*) FROM file_change_events"
                 + " WHERE host_identifier = ?", host), 250L, "central file events");
