@@ -5,6 +5,8 @@ import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
 import io.edgesync.shared.db.DatabaseTimeouts;
+import io.edgesync.shared.db.DatabaseTls;
+import io.edgesync.shared.kafka.KafkaClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +18,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration visibilityTimeout, Duration maxLongPoll,
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
                                int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
-                               DispatcherSecurity security, StorageConfig storage) {
+                               DispatcherSecurity security, StorageConfig storage, KafkaClients kafka,
+                               DatabaseTls dbTls) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -63,7 +66,9 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             ENROLLMENT_KEY, OPERATOR_TOKEN, DEVICE_TOKEN_TTL, DEFAULT_COMMAND_TTL, MAX_COMMAND_TTL,
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
             MAX_COMMANDS_PER_POLL, MAX_POLLS_PER_DEVICE, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
-            DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS).flatMap(List::stream).toList();
+            DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS,
+            KafkaClients.SETTINGS.subList(1, KafkaClients.SETTINGS.size()), DatabaseTls.SETTINGS)
+            .flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -78,7 +83,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, MAX_COMMAND_TTL), positive(source, VISIBILITY_TIMEOUT), positive(source, MAX_LONG_POLL),
                 positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
-                DispatcherSecurity.from(source), StorageConfig.from(source));
+                DispatcherSecurity.from(source), StorageConfig.from(source), KafkaClients.from(source, source.get(KAFKA)),
+                DatabaseTls.from(source));
     }
 
     /** How long without a heartbeat before a device shows offline. */

@@ -1,5 +1,6 @@
 package io.edgesync.cli.replay;
 
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.ReplayProcessor;
 import io.edgesync.processor.topology.OutputTopics;
@@ -53,12 +54,17 @@ public final class Replay {
         }
     }
 
-    private final String bootstrap;
+    private final KafkaClients kafka;
     private final DataSource db;
     private final PrintStream progress;
 
     public Replay(String bootstrap, DataSource db, PrintStream progress) {
-        this.bootstrap = bootstrap;
+        this(KafkaClients.of(bootstrap), db, progress);
+    }
+
+    /** @param kafka the Kafka client properties of the processor's configuration (pass-through included) */
+    public Replay(KafkaClients kafka, DataSource db, PrintStream progress) {
+        this.kafka = kafka;
         this.db = db;
         this.progress = progress;
     }
@@ -88,9 +94,11 @@ public final class Replay {
             plan.start().forEach((p, o) -> begin.put(new TopicPartition(Topics.TELEMETRY_RAW.name(), p),
                     new OffsetAndMetadata(o)));
             admin.alterConsumerGroupOffsets(plan.applicationId(), begin).all().get();
-            ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(Map.of(
-                    "kafka.bootstrap-servers", bootstrap, "processor.application-id", plan.applicationId(),
-                    "processor.state-dir", state.toString(), "processor.port", "-1")));
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    "kafka.bootstrap-servers", kafka.bootstrapServers(), "processor.application-id", plan.applicationId(),
+                    "processor.state-dir", state.toString(), "processor.port", "-1"));
+            kafka.passThrough().forEach((k, v) -> settings.put(KafkaClients.PREFIX + k, v));
+            ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(settings));
             TelemetryTopology.Wiring wiring = new TelemetryTopology.Wiring(Topics.TELEMETRY_RAW.name(), plan, rule,
                     new OutputTopics(plan.cleanTopic(), plan.conflictsTopic(), plan.dlqTopic(), null));
             long[] written = new long[2];
@@ -203,7 +211,7 @@ public final class Replay {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of("bootstrap.servers", bootstrap));
+        return Admin.create(kafka.admin(Map.of()));
     }
 
     private static RuntimeException kafka(Exception e) {
@@ -231,8 +239,8 @@ public final class Replay {
         ShadowWriter(ReplayPlan plan) {
             this.plan = plan;
             this.tx = new Transactions(db);
-            this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                    "isolation.level", "read_committed", "auto.offset.reset", "earliest", "max.poll.records", 5000),
+            this.consumer = new KafkaConsumer<>(kafka.consumer(Map.of(
+                    "isolation.level", "read_committed", "auto.offset.reset", "earliest", "max.poll.records", 5000)),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
             for (String topic : List.of(plan.cleanTopic(), plan.conflictsTopic())) {
                 for (int p = 0; p < plan.start().size(); p++) {
