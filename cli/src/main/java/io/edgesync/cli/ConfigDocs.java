@@ -31,6 +31,7 @@ final class ConfigDocs implements Callable<Integer> {
         services.put("ingest-gateway", GatewayConfig.SETTINGS);
         services.put("stream-processor", ProcessorConfig.SETTINGS);
         services.put("cockroach-sink", SinkConfig.SETTINGS);
+        services.put("raw-archiver", io.edgesync.sink.archive.ArchiveConfig.SETTINGS);
         services.put("command-dispatcher", DispatcherConfig.SETTINGS);
         services.put("edge-agent", AgentConfig.SETTINGS);
         return services;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
             + "database. Configuration: defaults < --config YAML < EDGESYNC_* environment variables. "
             + "Stops cleanly on Ctrl-C or SIGTERM (exit 0); exits 1 when the service fails (serve.max-unready).")
 final class ServeCommand implements Callable<Integer> {
-    enum Service { gateway, processor, sink, dispatcher }
+    enum Service { gateway, processor, sink, dispatcher, archiver }
 
     @Parameters(index = "0", description = "The service: ${COMPLETION-CANDIDATES}.")
     Service service;
@@ -49,6 +49,11 @@ final class ServeCommand implements Callable<Integer> {
                 case sink -> {
                     CockroachSink s = lifecycle.manage(CockroachSink.start(SinkConfig.from(config)));
                     yield new Supervisor.Health("cockroach-sink", s::live, s::ready);
+                }
+                case archiver -> {
+                    io.edgesync.sink.archive.RawArchiver a = lifecycle.manage(io.edgesync.sink.archive.RawArchiver
+                            .start(io.edgesync.sink.archive.ArchiveConfig.from(config)));
+                    yield new Supervisor.Health("raw-archiver", a::live, a::live);
                 }
                 case dispatcher -> {
                     CommandDispatcher d = lifecycle.manage(CommandDispatcher.start(DispatcherConfig.from(config)));

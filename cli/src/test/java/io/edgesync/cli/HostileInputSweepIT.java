@@ -119,7 +119,8 @@ class HostileInputSweepIT {
                     new String[] {"POST", d + "/api/v1/devices/sweep-dev/commands", operator},
                     new String[] {"POST", d + "/api/v1/sync/ack/" + commandId, device},
                     new String[] {"PUT", d + "/api/v1/devices/sweep-dev/config/k", operator},
-                    new String[] {"POST", d + "/api/v1/operator-tokens", operator});
+                    new String[] {"POST", d + "/api/v1/operator-tokens", operator},
+                    new String[] {"PUT", d + "/api/v1/deployments", operator});
             for (String[] e : bodyEndpoints) {
                 for (byte[] body : hostileBodies()) {
                     check(call(e[0], e[1], e[2], body, "application/json", null), e[1]);
@@ -155,6 +156,27 @@ class HostileInputSweepIT {
                     }
                 }
             }
+            // (a function row to deploy, so selectors reach the database; the sweep has no object store)
+            String fn = "11111111-2222-3333-4444-555555555555";
+            try (Connection c = PG.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO functions (function_id, name, version, hash, size_bytes, storage_path, "
+                        + "created_at) VALUES ('" + fn + "', 'sweep', '1', 'h', 1, 'p', now()) ON CONFLICT DO NOTHING");
+            }
+            String deployment = "{\"functionId\":\"" + fn + "\","
+                    + "\"selector\":{\"deviceType\":\"t\"},\"order\":1}";
+            for (String field : new String[] {"functionId", "selector", "order"}) {
+                for (String value : HOSTILE_VALUES) {
+                    check(call("PUT", d + "/api/v1/deployments", operator, replaceField(deployment, field, value)
+                            .getBytes(StandardCharsets.UTF_8), "application/json", null), "deployments " + field);
+                }
+            }
+            for (String value : HOSTILE_VALUES) {
+                for (String form : new String[] {"deviceId", "deviceType", "label"}) {
+                    check(call("PUT", d + "/api/v1/deployments", operator, ("{\"functionId\":\"" + fn
+                            + "\",\"selector\":{\"" + form + "\":" + value + "}}")
+                            .getBytes(StandardCharsets.UTF_8), "application/json", null), "selector " + form);
+                }
+            }
             // AND hostile headers, credentials, methods, paths and query strings
             byte[] one = ("[" + record + "]").getBytes(StandardCharsets.UTF_8);
             for (String type : new String[] {null, "text/plain", "application/xml", "multipart/form-data", "*/*", "application/jsonx"}) {
@@ -180,13 +202,16 @@ class HostileInputSweepIT {
                     "'%3B--", "%FF%FE", "%C3%28", "a%2F..%2F..%2Fb", "%2e%2e"}) {
                 for (String path : new String[] {"/api/v1/devices/" + id, "/api/v1/devices/" + id + "/commands",
                         "/api/v1/commands/" + id, "/api/v1/sync/status/" + id, "/api/v1/sync/commands/" + id,
-                        "/api/v1/sync/config/" + id, "/api/v1/devices/sweep-dev/config/" + id}) {
+                        "/api/v1/sync/config/" + id, "/api/v1/devices/sweep-dev/config/" + id,
+                        "/api/v1/functions/" + id, "/api/v1/deployments/" + id, "/api/v1/deployments/" + id + "/devices",
+                        "/api/v1/deployments/audit?deploymentId=" + id, "/api/v1/deployments?functionId=" + id}) {
                     check(call("GET", d + path, operator, null, null, null), path);
                 }
                 check(call("POST", d + "/api/v1/sync/ack/" + id, device, "{\"status\":\"executed\"}".getBytes(),
                         "application/json", null), "ack " + id);
                 check(call("POST", d + "/api/v1/commands/" + id + "/cancel", operator, null, null, null), "cancel " + id);
                 check(call("DELETE", d + "/api/v1/devices/" + id + "/token", operator, null, null, null), "revoke " + id);
+                check(call("DELETE", d + "/api/v1/deployments/" + id, operator, null, null, null), "undeploy " + id);
             }
             for (String q : new String[] {"limit=-1", "limit=0", "limit=abc", "limit=99999999999", "status=nope",
                     "after=%00", "status=", "limit=1&limit=2", "after=" + "z".repeat(5000)}) {

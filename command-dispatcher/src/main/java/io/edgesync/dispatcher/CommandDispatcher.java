@@ -13,7 +13,8 @@ import io.edgesync.dispatcher.api.NodeRoutes;
 import io.edgesync.dispatcher.api.SchemaRoutes;
 import io.edgesync.dispatcher.schema.SchemaService;
 import io.edgesync.dispatcher.schema.SchemaValidator;
-import io.edgesync.dispatcher.sync.FunctionTargets;
+import io.edgesync.dispatcher.api.DeploymentRoutes;
+import io.edgesync.dispatcher.deploy.DeploymentService;
 import io.edgesync.dispatcher.sync.SyncService;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.command.CommandService;
@@ -143,15 +144,17 @@ public final class CommandDispatcher implements AutoCloseable {
         Errors.install(app);
         DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices);
         deviceRoutes.install(app);
-        SyncService sync = new SyncService(tx, FunctionTargets.NONE, clock, SyncService.PLAN_TTL,
+        FunctionService functions = new FunctionService(tx, new S3ObjectStore(config.storage()), clock,
+                config.storage().downloadUrlTtl());
+        DeploymentService deployments = new DeploymentService(tx, functions, clock);
+        new FunctionRoutes(auth, functions, maxFunction).install(app);
+        new DeploymentRoutes(auth, deployments).install(app);
+        SyncService sync = new SyncService(tx, deployments.targets(), clock, SyncService.PLAN_TTL,
                 config.offlineAfter());
         new NodeRoutes(auth, devices, sync, deviceRoutes).install(app);
         new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
-        FunctionService functions = new FunctionService(tx, new S3ObjectStore(config.storage()), clock,
-                config.storage().downloadUrlTtl());
-        new FunctionRoutes(auth, functions, maxFunction).install(app);
 
         FleetGauges fleet = new FleetGauges(tx, clock, config.offlineAfter(), metrics);
         refreshFleet(fleet);

@@ -10,6 +10,7 @@ import io.edgesync.shared.db.Transactions;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.TelemetryRecord;
+import io.edgesync.sink.archive.RawArchive;
 import io.edgesync.sink.store.ConflictWriter;
 import io.edgesync.sink.store.TelemetryWriter;
 import java.io.IOException;
@@ -37,7 +38,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -80,7 +85,54 @@ public final class Replay {
     }
 
     public Summary run(ReplayPlan plan, UnaryOperator<TelemetryRecord> rule) throws SQLException {
+        return run(plan, Topics.TELEMETRY_RAW.name(), rule, System.nanoTime());
+    }
+
+    /**
+     * Replays from the archive: the archived records the plan admits are first copied, in order, to the
+     * staging topic {@code replay.<name>.source} (same partition, key, value, headers and timestamp), which
+     * the replay then reads as it would read {@code telemetry.raw}.
+     */
+    public Summary runFromArchive(ReplayPlan plan, RawArchive archive, UnaryOperator<TelemetryRecord> rule)
+            throws SQLException {
         long started = System.nanoTime();
+        List<RawArchive.Entry> admitted = archive.read(plan.from(), plan.to()).stream()
+                .filter(e -> plan.admits(e.partition(), e.offset(), e.timestamp(), e.key())).toList();
+        int partitions;
+        try (Admin admin = admin()) {
+            partitions = admin.describeTopics(List.of(Topics.TELEMETRY_RAW.name())).allTopicNames().get()
+                    .get(Topics.TELEMETRY_RAW.name()).partitions().size();
+            for (RawArchive.Entry e : admitted) {
+                partitions = Math.max(partitions, e.partition() + 1);
+            }
+            createTopic(admin, plan.stagingTopic(), partitions);
+        } catch (InterruptedException | ExecutionException e) {
+            throw kafka(e);
+        }
+        Map<Integer, Long> start = new java.util.TreeMap<>();
+        Map<Integer, Long> end = new java.util.TreeMap<>();
+        for (int p = 0; p < partitions; p++) {
+            start.put(p, 0L);
+            end.put(p, 0L);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producer(Map.of(
+                "acks", "all", "enable.idempotence", true, "linger.ms", 5)), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (RawArchive.Entry e : admitted) {
+                List<org.apache.kafka.common.header.Header> headers = new ArrayList<>();
+                e.headers().forEach(h -> headers.add(new RecordHeader(h.getKey(), h.getValue())));
+                producer.send(new ProducerRecord<>(plan.stagingTopic(), e.partition(), e.timestamp(), e.key(),
+                        e.value(), headers));
+                end.merge(e.partition(), 1L, Long::sum);
+            }
+            producer.flush();
+        }
+        ReplayPlan staged = new ReplayPlan(plan.name(), start, end, null, null, Set.of());
+        return run(staged, plan.stagingTopic(), rule, started);
+    }
+
+    private Summary run(ReplayPlan plan, String source, UnaryOperator<TelemetryRecord> rule, long started)
+            throws SQLException {
         Path state;
         try {
             state = Files.createTempDirectory("edgesync-replay-");
@@ -91,7 +143,7 @@ public final class Replay {
         try (Admin admin = admin()) {
             createTopics(admin, plan);
             Map<TopicPartition, OffsetAndMetadata> begin = new HashMap<>();
-            plan.start().forEach((p, o) -> begin.put(new TopicPartition(Topics.TELEMETRY_RAW.name(), p),
+            plan.start().forEach((p, o) -> begin.put(new TopicPartition(source, p),
                     new OffsetAndMetadata(o)));
             admin.alterConsumerGroupOffsets(plan.applicationId(), begin).all().get();
             Map<String, String> settings = new HashMap<>(Map.of(
@@ -99,7 +151,7 @@ public final class Replay {
                     "processor.state-dir", state.toString(), "processor.port", "-1"));
             kafka.passThrough().forEach((k, v) -> settings.put(KafkaClients.PREFIX + k, v));
             ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(settings));
-            TelemetryTopology.Wiring wiring = new TelemetryTopology.Wiring(Topics.TELEMETRY_RAW.name(), plan, rule,
+            TelemetryTopology.Wiring wiring = new TelemetryTopology.Wiring(source, plan, rule,
                     new OutputTopics(plan.cleanTopic(), plan.conflictsTopic(), plan.dlqTopic(), null));
             long[] written = new long[2];
             try (ReplayProcessor processor = ReplayProcessor.start(config, wiring);
@@ -107,7 +159,7 @@ public final class Replay {
                 long total = plan.records();
                 long lastPrint = 0;
                 while (true) {
-                    long done = processed(admin, plan);
+                    long done = processed(admin, plan, source);
                     writer.drain(Duration.ofMillis(200), written);
                     long now = System.nanoTime();
                     if (done >= total) {
@@ -169,12 +221,13 @@ public final class Replay {
     }
 
     /** Offsets of the plan the replay's application has committed (read and decided), over all partitions. */
-    private static long processed(Admin admin, ReplayPlan plan) throws InterruptedException, ExecutionException {
+    private static long processed(Admin admin, ReplayPlan plan, String source)
+            throws InterruptedException, ExecutionException {
         Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, plan);
         long done = 0;
         for (Map.Entry<Integer, Long> e : plan.start().entrySet()) {
             OffsetAndMetadata o = committed == null ? null
-                    : committed.get(new TopicPartition(Topics.TELEMETRY_RAW.name(), e.getKey()));
+                    : committed.get(new TopicPartition(source, e.getKey()));
             long at = o == null ? e.getValue() : o.offset();
             done += Math.min(at, plan.end().get(e.getKey())) - e.getValue();
         }
@@ -186,6 +239,17 @@ public final class Replay {
         Map<TopicPartition, OffsetAndMetadata> out = admin.listConsumerGroupOffsets(plan.applicationId())
                 .partitionsToOffsetAndMetadata().get();
         return out == null || out.isEmpty() ? null : out;
+    }
+
+    private static void createTopic(Admin admin, String name, int partitions)
+            throws InterruptedException, ExecutionException {
+        try {
+            admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
     }
 
     private static void createTopics(Admin admin, ReplayPlan plan) throws InterruptedException, ExecutionException {

@@ -8,6 +8,8 @@ import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.db.Database;
 import io.edgesync.sink.SinkConfig;
+import io.edgesync.sink.archive.ArchiveConfig;
+import io.edgesync.sink.archive.RawArchive;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -141,6 +143,14 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be read and written, and stop.")
     boolean dryRun;
 
+    /** What a replay reads. */
+    enum Source { topic, archive }
+
+    @Option(names = "--source", defaultValue = "topic",
+            description = "topic (telemetry.raw) or archive (the archive of telemetry.raw, archive.s3.* settings; "
+                    + "default: ${DEFAULT-VALUE}).")
+    Source source;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -163,9 +173,17 @@ public final class ReplayCommand implements Callable<Integer> {
         ConfigSource config = target.config();
         Logging.apply(config);
         KafkaClients kafka = KafkaClients.from(config, config.get(ProcessorConfig.KAFKA));
-        ReplayPlan plan = ReplayPlan.resolve(kafka, name, offsets, from, to, new LinkedHashSet<>(window.devices));
+        Set<String> devices = new LinkedHashSet<>(window.devices);
+        ReplayPlan plan = source == Source.archive ? ReplayPlan.forArchive(name, offsets, from, to, devices)
+                : ReplayPlan.resolve(kafka, name, offsets, from, to, devices);
         PrintStream out = System.out;
         describe(out, plan);
+        RawArchive archive = null;
+        if (source == Source.archive) {
+            ArchiveConfig a = ArchiveConfig.from(config);
+            out.printf("  from the archive %s/%s%s%n", a.endpoint(), a.bucket(), "/" + RawArchive.PREFIX);
+            archive = RawArchive.of(a);
+        }
         if (dryRun) {
             out.println("dry run: nothing read or written");
             return 0;
@@ -178,7 +196,8 @@ public final class ReplayCommand implements Callable<Integer> {
                         + " edgesync replay drop --name " + name);
                 return 1;
             }
-            Replay.Summary s = replay.run(plan, UnaryOperator.identity());
+            Replay.Summary s = archive == null ? replay.run(plan, UnaryOperator.identity())
+                    : replay.runFromArchive(plan, archive, UnaryOperator.identity());
             out.printf("replayed %,d offsets in %.1f s (%,.0f records/s): %,d rows into %s, %,d conflicts into %s%n",
                     s.offsets(), s.seconds(), s.recordsPerSecond(), s.rowsWritten(), plan.table(),
                     s.conflictsWritten(), plan.conflictTable());
@@ -188,9 +207,14 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     static void describe(PrintStream out, ReplayPlan plan) {
-        out.printf("replay %s reads telemetry.raw:", plan.name());
-        plan.start().forEach((p, s) -> out.printf(" %d:[%d,%d)", p, s, plan.end().get(p)));
-        out.printf(" = %,d offsets%n", plan.records());
+        if (plan.archive()) {
+            out.printf("replay %s reads archived telemetry.raw%s%n", plan.name(), plan.start().isEmpty() ? ""
+                    : " from offsets " + plan.start());
+        } else {
+            out.printf("replay %s reads telemetry.raw:", plan.name());
+            plan.start().forEach((p, s) -> out.printf(" %d:[%d,%d)", p, s, plan.end().get(p)));
+            out.printf(" = %,d offsets%n", plan.records());
+        }
         if (plan.from() != null || plan.to() != null) {
             out.printf("  records written from %s to %s%n", plan.from() == null ? "the start" : plan.from(),
                     plan.to() == null ? "the end" : plan.to());

@@ -103,6 +103,20 @@ public record ReplayPlan(String name, Map<Integer, Long> start, Map<Integer, Lon
         return out;
     }
 
+    /**
+     * A window over the archive instead of the topic: any partition, from {@code fromOffsets} (-1: every
+     * partition) on, without an end offset; the time range and devices as for the topic.
+     */
+    public static ReplayPlan forArchive(String name, Map<Integer, Long> fromOffsets, Instant from, Instant to,
+                                        Set<String> devices) {
+        return new ReplayPlan(name, fromOffsets, Map.of(), from, to, devices);
+    }
+
+    /** Whether this plan reads the archive ({@link #forArchive}): no end offsets. */
+    public boolean archive() {
+        return end.isEmpty();
+    }
+
     /** Offsets in the window (an upper bound of the records replayed: the time and device filters skip some). */
     public long records() {
         return start.keySet().stream().mapToLong(p -> end.get(p) - start.get(p)).sum();
@@ -110,9 +124,16 @@ public record ReplayPlan(String name, Map<Integer, Long> start, Map<Integer, Lon
 
     @Override
     public boolean admits(int partition, long offset, long timestamp, byte[] key) {
-        Long s = start.get(partition);
-        if (s == null || offset < s || offset >= end.get(partition)) {
-            return false;
+        if (archive()) {
+            Long s = start.getOrDefault(partition, start.get(-1));
+            if (s != null && offset < s) {
+                return false;
+            }
+        } else {
+            Long s = start.get(partition);
+            if (s == null || offset < s || offset >= end.get(partition)) {
+                return false;
+            }
         }
         if (from != null && timestamp < from.toEpochMilli()) {
             return false;
@@ -137,6 +158,11 @@ public record ReplayPlan(String name, Map<Integer, Long> start, Map<Integer, Lon
 
     public String dlqTopic() {
         return "replay." + name + "." + Topics.TELEMETRY_DLQ.name();
+    }
+
+    /** The topic a replay from the archive loads the archived records into, then replays. */
+    public String stagingTopic() {
+        return "replay." + name + ".source";
     }
 
     public String table() {

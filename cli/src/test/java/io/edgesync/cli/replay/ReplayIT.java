@@ -9,10 +9,14 @@ import io.edgesync.gateway.IngestGateway;
 import io.edgesync.shared.kafka.Topic;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.TelemetryRecord;
+import io.edgesync.sink.archive.ArchiveConfig;
+import io.edgesync.sink.archive.RawArchive;
+import io.edgesync.sink.archive.RawArchiver;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.PostgresExtension;
+import io.edgesync.testsupport.S3Server;
 import io.edgesync.testsupport.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,12 +70,19 @@ class ReplayIT {
     /** Between the two phases: phase 1 was written before it, phase 2 after. */
     static Instant between;
     static Instant started;
+    static S3Server s3;
+    static RawArchiver archiver;
+    static ArchiveConfig archive;
 
     @BeforeAll
     static void history() throws Exception {
         dir = TempDirs.create("replay-");
         cloud = new CloudPipeline(KAFKA.bootstrapServers(), PG.jdbcUrl(), PG.dataSource(), dir);
         gateway = cloud.startGateway(0, Map.of());
+        s3 = S3Server.start(dir.resolve("s3"), 0);
+        archive = new ArchiveConfig(KAFKA.bootstrapServers(), "edgesync-raw-archive", s3.endpoint(), "us-east-1",
+                "edgesync-archive", S3Server.ACCESS_KEY, S3Server.SECRET_KEY, 100_000, Duration.ofSeconds(1));
+        archiver = RawArchiver.start(archive);
         started = Instant.now().minusSeconds(1);
         // phase 1: 3 devices x 40 readings, 10 of them corrected (version 2) and then sent stale (version 1
         // with another value: a conflict), everything resent once
@@ -104,10 +115,14 @@ class ReplayIT {
             post(device, batch);
         }
         awaitLive(180, 30);
+        long raw = KafkaTopics.endOffsetSum(KAFKA.bootstrapServers(), Topics.TELEMETRY_RAW.name());
+        Await.equalTo(Duration.ofSeconds(60), () -> archiver.archived(), raw, "telemetry.raw archived");
     }
 
     @AfterAll
     static void stop() {
+        archiver.close();
+        s3.close();
         gateway.close();
         cloud.close();
         TempDirs.deleteRecursively(dir);
@@ -236,6 +251,48 @@ class ReplayIT {
         assertEquals(live, strings("SELECT CAST(id AS TEXT) FROM conflict_log_replay_twice_b"));
         // the whole topic replayed equals the whole live table
         assertTrue(DiffReport.compute(PG.dataSource(), plan("twice_a", null, null)).identical());
+    }
+
+    @Test
+    @Order(2)
+    void aReplayFromTheArchiveEqualsAReplayFromTheTopic() throws Exception {
+        // the archive holds every record of telemetry.raw exactly once, each as it was
+        List<RawArchive.Entry> archived = RawArchive.of(archive).read(null, null);
+        assertEquals(KafkaTopics.endOffsetSum(KAFKA.bootstrapServers(), Topics.TELEMETRY_RAW.name()), archived.size());
+        ReplayPlan fromTopic = plan("topic_all", null, null);
+        replay().run(fromTopic, UnaryOperator.identity());
+        ReplayPlan fromArchive = ReplayPlan.forArchive("archive_all", Map.of(), null, null, Set.of());
+        Replay.Summary s = replay().runFromArchive(fromArchive, RawArchive.of(archive), UnaryOperator.identity());
+        assertEquals(archived.size(), s.offsets());
+        String columns = "device_id, id, sensor_id, \"timestamp\", data_type, value, unit, metadata, version,"
+                + " payload_hash, received_at";
+        assertEquals(180, query("SELECT count(*) FROM telemetry_data_replay_archive_all"));
+        assertEquals(rows("SELECT " + columns + " FROM telemetry_data_replay_topic_all ORDER BY device_id, id"),
+                rows("SELECT " + columns + " FROM telemetry_data_replay_archive_all ORDER BY device_id, id"));
+        assertEquals(strings("SELECT CAST(id AS TEXT) FROM conflict_log_replay_topic_all"),
+                strings("SELECT CAST(id AS TEXT) FROM conflict_log_replay_archive_all"));
+        assertTrue(DiffReport.compute(PG.dataSource(), fromArchive).identical());
+        // a time range from the archive: phase 2 only
+        ReplayPlan phase2 = ReplayPlan.forArchive("archive_p2", Map.of(), between, null, Set.of());
+        replay().runFromArchive(phase2, RawArchive.of(archive), UnaryOperator.identity());
+        assertEquals(60, query("SELECT count(*) FROM telemetry_data_replay_archive_p2 WHERE id LIKE 'p2-%'"));
+        assertEquals(60, query("SELECT count(*) FROM telemetry_data_replay_archive_p2"));
+    }
+
+    static List<String> rows(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = PG.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    b.append(rs.getString(i)).append('|');
+                }
+                out.add(b.toString());
+            }
+        }
+        return out;
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.edgesync.dispatcher.api;
 import io.edgesync.dispatcher.auth.Access;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.auth.Principal;
+import io.edgesync.dispatcher.deploy.Targets;
 import io.edgesync.dispatcher.function.FunctionService;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
@@ -106,7 +107,8 @@ public final class FunctionRoutes {
         if (p.isOperator()) {
             check = (c, id) -> true;
         } else if (p.kind() == Principal.Kind.DEVICE) {
-            check = (c, id) -> FunctionService.deviceRuns(c, id, p.subject());
+            check = (c, id) -> FunctionService.deviceRuns(c, id, p.subject())
+                    || Targets.targets(c, id, p.subject());
         } else {
             throw new ApiException(ErrorCode.FORBIDDEN, "requires an operator, viewer or device token");
         }

@@ -154,7 +154,7 @@ public final class FunctionService {
     public void delete(String id) throws SQLException {
         UUID uuid = parse(id);
         FunctionView f = tx.inTransaction(c -> {
-            FunctionView v = one(c, "by-id", ps -> ps.setObject(1, uuid));
+            FunctionView v = one(c, "lock-by-id", ps -> ps.setObject(1, uuid));
             try (PreparedStatement ps = c.prepareStatement(SQL.get("deployed-count"))) {
                 ps.setObject(1, uuid);
                 ps.setObject(2, uuid);

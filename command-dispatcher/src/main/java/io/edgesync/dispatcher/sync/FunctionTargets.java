@@ -11,12 +11,17 @@ import java.util.List;
  */
 public interface FunctionTargets {
     /** One function version targeted at a node. */
-    record Target(String id, String name, String version, String hash) {
+    record Target(String id, String name, String version, String hash, int order) {
     }
 
     List<Target> targetedAt(Connection c, String deviceId) throws SQLException;
 
     String downloadUrl(String functionId);
+
+    /** Records what the device runs after a successful acknowledgement: [{id, name, version, hash, order?}]. */
+    default void recordRunning(Connection c, String deviceId, com.fasterxml.jackson.databind.JsonNode running)
+            throws SQLException {
+    }
 
     FunctionTargets NONE = new FunctionTargets() {
         @Override

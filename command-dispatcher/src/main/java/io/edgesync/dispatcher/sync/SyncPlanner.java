@@ -15,7 +15,8 @@ import java.util.Set;
  * The diff of a node's tracked state against its target, as an ordered list of actions: every
  * schema version above the tracked one (in version order), then {@code remove_function} for each
  * tracked function no longer targeted, then {@code deploy_function} for each targeted function the
- * node does not run at that version and hash (in deployment order). Pure: no database, no clock.
+ * node does not run at that version and hash, or at that order when the node reported one (in
+ * deployment order). Pure: no database, no clock.
  */
 public final class SyncPlanner {
     public static final String APPLY_SCHEMA = "apply_schema";
@@ -25,7 +26,7 @@ public final class SyncPlanner {
     private SyncPlanner() {
     }
 
-    /** @param trackedFunctions [{id, name, version, hash}] from the last successful acknowledgement, or null */
+    /** @param trackedFunctions [{id, name, version, hash, order?}] from the last successful acknowledgement, or null */
     public static ArrayNode actions(List<EdgeSchema> pendingSchemas, JsonNode trackedFunctions,
                                     List<FunctionTargets.Target> targets) {
         ArrayNode out = Json.mapper().createArrayNode();
@@ -48,11 +49,13 @@ public final class SyncPlanner {
         }
         for (FunctionTargets.Target t : targets) {
             JsonNode have = tracked.get(t.name());
+            boolean reordered = have != null && have.has("order") && have.path("order").asInt() != t.order();
             if (have == null || !t.version().equals(have.path("version").asText())
-                    || !t.hash().equals(have.path("hash").asText())) {
+                    || !t.hash().equals(have.path("hash").asText()) || reordered) {
                 ObjectNode a = out.addObject().put("type", DEPLOY_FUNCTION).put("id", t.id()).put("name", t.name())
                         .put("version", t.version()).put("hash", t.hash());
                 a.putNull("url");
+                a.put("order", t.order());
             }
         }
         return out;
@@ -62,7 +65,8 @@ public final class SyncPlanner {
     public static ArrayNode functionState(List<FunctionTargets.Target> targets) {
         ArrayNode out = Json.mapper().createArrayNode();
         for (FunctionTargets.Target t : targets) {
-            out.addObject().put("id", t.id()).put("name", t.name()).put("version", t.version()).put("hash", t.hash());
+            out.addObject().put("id", t.id()).put("name", t.name()).put("version", t.version()).put("hash", t.hash())
+                    .put("order", t.order());
         }
         return out;
     }

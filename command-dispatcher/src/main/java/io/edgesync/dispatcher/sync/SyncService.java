@@ -151,6 +151,7 @@ public final class SyncService {
                     ps.setString(3, nodeId);
                     ps.executeUpdate();
                 }
+                functions.recordRunning(c, nodeId, state.path("functions"));
                 complete(c, row, SUCCESS, null, null, state, now);
             } else {
                 complete(c, row, FAILED, ack.error(), ack.retryable() == null || ack.retryable(), ack.state(), now);

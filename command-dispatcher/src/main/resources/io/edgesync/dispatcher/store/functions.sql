@@ -9,6 +9,11 @@ WHERE name = ? AND version = ?;
 -- name: by-id
 SELECT function_id, name, version, hash, size_bytes, storage_path, created_at FROM functions WHERE function_id = ?;
 
+-- name: lock-by-id
+-- a delete and a deployment of the version serialize on this row
+SELECT function_id, name, version, hash, size_bytes, storage_path, created_at FROM functions WHERE function_id = ?
+FOR UPDATE;
+
 -- name: list
 SELECT function_id, name, version, hash, size_bytes, storage_path, created_at FROM functions
 WHERE (CAST(? AS TEXT) IS NULL OR name = ?) ORDER BY name, created_at, version LIMIT ?;
