@@ -8,12 +8,14 @@ import picocli.CommandLine.Command;
 @Command(name = "edgesync", mixinStandardHelpOptions = true, version = "edgesync 0.1.0",
         description = "EdgeSync: telemetry off edge fleets into Kafka and CockroachDB, commands back.",
         subcommands = {DemoCommand.class, LocalCommand.class, ServeCommand.class, TopicsCommand.class, ConfigDocs.class, CredentialsCommand.class, io.edgesync.cli.bench.BenchCommand.class,
+            io.edgesync.cli.stats.StatsCommand.class,
             io.edgesync.cli.agent.AgentCommand.class, io.edgesync.cli.replay.ReplayCommand.class,
+            io.edgesync.cli.functions.FunctionsCommand.class, io.edgesync.cli.functions.DeploymentsCommand.class,
             CommandLine.HelpCommand.class})
 public final class EdgeSyncCli implements Runnable {
 
     static {
-        // the CLI's logging, not the test configuration that test-support carries
+        // the CLI's logging, also when a test class path (test-support's log4j2-test.xml) runs the CLI
         System.setProperty("log4j2.configurationFile", "edgesync-log4j2.xml");
         System.setProperty("log4j.shutdownHookEnabled", "false");
     }

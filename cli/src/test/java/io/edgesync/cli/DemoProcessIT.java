@@ -3,8 +3,8 @@ package io.edgesync.cli;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.testsupport.Await;
-import io.edgesync.testsupport.TempDirs;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

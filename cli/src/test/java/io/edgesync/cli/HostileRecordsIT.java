@@ -3,6 +3,7 @@ package io.edgesync.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.gateway.IngestGateway;
 import io.edgesync.gateway.auth.TrustingAuthenticator;
@@ -17,7 +18,6 @@ import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.TempDirs;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaTopics;
-import io.edgesync.testsupport.TempDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

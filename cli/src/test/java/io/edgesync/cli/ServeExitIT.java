@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.kafka.TopicAdmin;
 import io.edgesync.shared.kafka.Topics;
@@ -12,7 +13,6 @@ import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.ChildJvm;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

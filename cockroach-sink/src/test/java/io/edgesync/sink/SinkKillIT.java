@@ -6,6 +6,7 @@ import static io.edgesync.sink.Fixtures.reading;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.TelemetryRecord;
 import io.edgesync.testsupport.Await;
@@ -13,7 +14,6 @@ import io.edgesync.testsupport.ChildJvm;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;

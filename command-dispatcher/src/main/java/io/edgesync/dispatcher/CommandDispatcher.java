@@ -2,14 +2,18 @@ package io.edgesync.dispatcher;
 
 import com.nimbusds.jose.jwk.ECKey;
 import com.zaxxer.hikari.HikariDataSource;
+import io.edgesync.dispatcher.api.AuditRoutes;
+import io.edgesync.dispatcher.api.CommandGroupRoutes;
 import io.edgesync.dispatcher.api.CommandRoutes;
 import io.edgesync.dispatcher.api.ConfigRoutes;
 import io.edgesync.dispatcher.api.DeviceRoutes;
 import io.edgesync.dispatcher.api.Errors;
 import io.edgesync.dispatcher.api.FunctionRoutes;
+import io.edgesync.dispatcher.audit.AuditLog;
 import io.edgesync.dispatcher.function.FunctionService;
 import io.edgesync.dispatcher.function.S3ObjectStore;
 import io.edgesync.dispatcher.api.NodeRoutes;
+import io.edgesync.dispatcher.api.OperatorTokenRoutes;
 import io.edgesync.dispatcher.api.SchemaRoutes;
 import io.edgesync.dispatcher.schema.SchemaService;
 import io.edgesync.dispatcher.schema.SchemaValidator;
@@ -17,6 +21,9 @@ import io.edgesync.dispatcher.api.DeploymentRoutes;
 import io.edgesync.dispatcher.deploy.DeploymentService;
 import io.edgesync.dispatcher.sync.SyncService;
 import io.edgesync.dispatcher.auth.Authenticator;
+import io.edgesync.dispatcher.auth.OperatorTokenStore;
+import io.edgesync.dispatcher.auth.OperatorTokens;
+import io.edgesync.dispatcher.command.CommandGroups;
 import io.edgesync.dispatcher.command.CommandService;
 import io.edgesync.dispatcher.command.LongPoll;
 import io.edgesync.dispatcher.config.ConfigService;
@@ -126,7 +133,8 @@ public final class CommandDispatcher implements AutoCloseable {
                 longPoll::signal, timer, config.visibilityTimeout()).start();
         resources.push(wakeups);
         awaitWakeups(wakeups);
-        Authenticator auth = new Authenticator(verifier, store,
+        OperatorTokenStore operatorTokenStore = new OperatorTokenStore(tx);
+        Authenticator auth = new Authenticator(verifier, store, operatorTokenStore,
                 config.enrollmentKey(), config.operatorToken());
 
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
@@ -142,7 +150,9 @@ public final class CommandDispatcher implements AutoCloseable {
             jc.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
         });
         Errors.install(app);
-        DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices);
+        AuditLog audit = new AuditLog(tx, relay);
+        new AuditRoutes(auth, audit, clock).install(app);
+        DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices, audit, clock);
         deviceRoutes.install(app);
         FunctionService functions = new FunctionService(tx, new S3ObjectStore(config.storage()), clock,
                 config.storage().downloadUrlTtl());
@@ -154,7 +164,11 @@ public final class CommandDispatcher implements AutoCloseable {
         new NodeRoutes(auth, devices, sync, deviceRoutes).install(app);
         new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
+        new CommandGroupRoutes(auth, new CommandGroups(tx, events, id -> poll.get().signal(id), clock, commands,
+                config.groups().batchSize(), config.groups().maxDevices())).install(app);
         new ConfigRoutes(auth, new ConfigService(tx, clock)).install(app);
+        new OperatorTokenRoutes(auth, new OperatorTokens(operatorTokenStore, new Tokens.Issuer(key, clock), clock,
+                config.credentials().operatorTokenTtl())).install(app);
 
         FleetGauges fleet = new FleetGauges(tx, clock, config.offlineAfter(), metrics);
         refreshFleet(fleet);

@@ -18,7 +18,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration visibilityTimeout, Duration maxLongPoll,
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
                                int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
-                               DispatcherSecurity security, StorageConfig storage, KafkaClients kafka,
+                               DispatcherSecurity security, StorageConfig storage,
+                               CredentialPolicy credentials, CommandGroupPolicy groups, KafkaClients kafka,
                                DatabaseTls dbTls) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
@@ -67,6 +68,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
             MAX_COMMANDS_PER_POLL, MAX_POLLS_PER_DEVICE, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
             DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS,
+            CredentialPolicy.SETTINGS, CommandGroupPolicy.SETTINGS,
             KafkaClients.SETTINGS.subList(1, KafkaClients.SETTINGS.size()), DatabaseTls.SETTINGS)
             .flatMap(List::stream).toList();
 
@@ -83,8 +85,9 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, MAX_COMMAND_TTL), positive(source, VISIBILITY_TIMEOUT), positive(source, MAX_LONG_POLL),
                 positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
-                DispatcherSecurity.from(source), StorageConfig.from(source), KafkaClients.from(source, source.get(KAFKA)),
-                DatabaseTls.from(source));
+                DispatcherSecurity.from(source), StorageConfig.from(source),
+                CredentialPolicy.from(source), CommandGroupPolicy.from(source),
+                KafkaClients.from(source, source.get(KAFKA)), DatabaseTls.from(source));
     }
 
     /** How long without a heartbeat before a device shows offline. */

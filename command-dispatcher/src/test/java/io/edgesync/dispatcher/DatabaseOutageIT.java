@@ -3,11 +3,11 @@ package io.edgesync.dispatcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.embedded.PostgresServer;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
-import io.edgesync.testsupport.PostgresServer;
 import io.edgesync.testsupport.Signals;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgesync.embedded.S3Server;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.json.Json;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.S3Server;
-import io.edgesync.testsupport.TempDirs;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -249,6 +249,11 @@ class DeploymentsIT {
     }
 
     static String register(String deviceId, String type, String metadata) {
+        return registerOn(h, deviceId, type, metadata);
+    }
+
+    /** Registers a device of the type (metadata: a JSON object or null) on the harness; returns its token. */
+    static String registerOn(Harness h, String deviceId, String type, String metadata) {
         Api.Response r = h.api.post("/api/v1/devices/register", h.credentials.enrollmentKey(),
                 "{\"deviceId\":\"" + deviceId + "\",\"name\":\"" + deviceId + "\",\"deviceType\":\"" + type + "\""
                         + (metadata == null ? "" : ",\"metadata\":" + metadata) + "}");

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.embedded.S3Server;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.json.Json;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.S3Server;
-import io.edgesync.testsupport.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgesync.dispatcher.auth.LocalCredentials;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.json.Json;
 import io.edgesync.testsupport.KafkaTopics;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;

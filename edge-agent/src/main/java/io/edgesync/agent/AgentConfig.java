@@ -1,12 +1,17 @@
 package io.edgesync.agent;
 
+import io.edgesync.agent.function.FunctionLimits;
+import io.edgesync.agent.function.FunctionOptions;
 import io.edgesync.agent.store.StoreOptions;
+import io.edgesync.shared.config.ConfigException;
 import io.edgesync.agent.sync.TelemetrySync;
+import io.edgesync.agent.tables.TableSyncConfig;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Typed configuration of one edge agent.
@@ -19,7 +24,7 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
                           int batchSize, Duration syncInterval, Duration requestTimeout,
                           TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
                           Duration commandWait, Duration heartbeatInterval, String deviceType,
-                          Duration nodeSyncInterval) {
+                          Duration nodeSyncInterval, FunctionOptions functions, TableSyncConfig tables) {
 
     public static final Setting<String> DEVICE_ID = Setting.string("agent.device-id", null,
             "This device's id; may be left out when `agent enroll` obtains one.");
@@ -70,10 +75,45 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
     public static final Setting<Duration> NODE_SYNC_INTERVAL = Setting.duration("agent.node-sync.interval", "30s",
             "Pause between sync plan polls (GET /api/v1/nodes/{id}/sync); a sync-now command polls at once.");
 
-    public static final List<Setting<?>> SETTINGS = List.of(DEVICE_ID, DATABASE, GATEWAY, DISPATCHER, TOKEN,
-            BATCH_SIZE, SYNC_INTERVAL, REQUEST_TIMEOUT, RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX, DURABILITY,
-            MAX_RECORDS, WHEN_FULL, RETENTION, HTTP_PORT, ENROLLMENT_KEY, COMMAND_WAIT, HEARTBEAT_INTERVAL,
-            DEVICE_TYPE, NODE_SYNC_INTERVAL);
+    public static final Setting<Duration> FUNCTION_TIME_LIMIT = Setting.duration("agent.functions.time-limit",
+            "500ms", "Longest one edge function call may run on one reading (wall clock); then it is stopped (a timeout).");
+    public static final Setting<Integer> FUNCTION_MAX_MEMORY_PAGES = Setting.integer(
+            "agent.functions.max-memory-pages", 256, 1, 65536,
+            "Most linear memory an edge function may use, in 64 KiB WebAssembly pages (256 = 16 MiB).");
+    public static final Setting<FunctionOptions.OnFailure> FUNCTION_ON_FAILURE = Setting.oneOf(
+            "agent.functions.on-failure", FunctionOptions.OnFailure.KEEP, FunctionOptions.OnFailure.class,
+            "keep: a reading an edge function traps, times out or answers invalid output on is stored as it came in,"
+                    + " flagged in metadata.edgeFunctionError; reject: it is not stored. Both are counted and logged.");
+    public static final Setting<Long> FUNCTION_MAX_MODULE_BYTES = Setting.longValue(
+            "agent.functions.max-module-bytes", 16L * 1024 * 1024, 8,
+            "Largest edge function module the agent downloads; a larger one is refused.");
+
+    public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(DEVICE_ID, DATABASE, GATEWAY,
+            DISPATCHER, TOKEN, BATCH_SIZE, SYNC_INTERVAL, REQUEST_TIMEOUT, RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX,
+            DURABILITY, MAX_RECORDS, WHEN_FULL, RETENTION, HTTP_PORT, ENROLLMENT_KEY, COMMAND_WAIT,
+            HEARTBEAT_INTERVAL, DEVICE_TYPE, NODE_SYNC_INTERVAL, FUNCTION_TIME_LIMIT, FUNCTION_MAX_MEMORY_PAGES,
+            FUNCTION_ON_FAILURE, FUNCTION_MAX_MODULE_BYTES), TableSyncConfig.SETTINGS.stream()).toList();
+
+    /** Without table sync. */
+    public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
+                       int batchSize, Duration syncInterval, Duration requestTimeout,
+                       TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
+                       Duration commandWait, Duration heartbeatInterval, String deviceType, Duration nodeSyncInterval,
+                       FunctionOptions functions) {
+        this(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval, requestTimeout, retry,
+                store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType, nodeSyncInterval,
+                functions, TableSyncConfig.none());
+    }
+
+    /** Without {@code functions}: {@link FunctionOptions#DEFAULT}. */
+    public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
+                       int batchSize, Duration syncInterval, Duration requestTimeout,
+                       TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
+                       Duration commandWait, Duration heartbeatInterval, String deviceType, Duration nodeSyncInterval) {
+        this(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval, requestTimeout, retry,
+                store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType, nodeSyncInterval,
+                FunctionOptions.DEFAULT);
+    }
 
     /** Without {@code nodeSyncInterval}: 30 s. */
     public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
@@ -101,20 +141,37 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
                 new StoreOptions(source.get(DURABILITY), source.get(MAX_RECORDS), source.get(WHEN_FULL),
                         source.get(RETENTION)),
                 source.get(HTTP_PORT), blankToNull(source.get(ENROLLMENT_KEY)), source.get(COMMAND_WAIT),
-                source.get(HEARTBEAT_INTERVAL), source.get(DEVICE_TYPE), source.get(NODE_SYNC_INTERVAL));
+                source.get(HEARTBEAT_INTERVAL), source.get(DEVICE_TYPE), source.get(NODE_SYNC_INTERVAL),
+                functions(source), TableSyncConfig.from(source));
+    }
+
+    private static FunctionOptions functions(ConfigSource source) {
+        Duration limit = source.get(FUNCTION_TIME_LIMIT);
+        if (limit.isZero() || limit.isNegative()) {
+            throw new ConfigException(FUNCTION_TIME_LIMIT.key() + " must be a positive duration, got " + limit);
+        }
+        return new FunctionOptions(new FunctionLimits(limit, source.get(FUNCTION_MAX_MEMORY_PAGES)),
+                source.get(FUNCTION_ON_FAILURE), source.get(FUNCTION_MAX_MODULE_BYTES));
     }
 
     public AgentConfig withDeviceId(String id) {
         return new AgentConfig(id, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
                 requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType,
-                nodeSyncInterval);
+                nodeSyncInterval, functions, tables);
     }
 
     /** The same configuration without the local endpoint (for one-shot commands beside a running agent). */
     public AgentConfig withHttpPortOff() {
         return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
                 requestTimeout, retry, store, -1, enrollmentKey, commandWait, heartbeatInterval, deviceType,
-                nodeSyncInterval);
+                nodeSyncInterval, functions, tables);
+    }
+
+    /** The same configuration with other table sync settings. */
+    public AgentConfig withTables(TableSyncConfig other) {
+        return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
+                requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType,
+                nodeSyncInterval, functions, other);
     }
 
     private static String blankToNull(String s) {

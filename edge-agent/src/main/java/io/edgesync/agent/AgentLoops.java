@@ -4,7 +4,12 @@ import io.edgesync.agent.collect.LocalIngestServer;
 import io.edgesync.agent.plan.NodeSyncLoop;
 import io.edgesync.agent.sync.Backoff;
 import io.edgesync.agent.sync.UploadException;
+import io.edgesync.agent.tables.FileWatcher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -12,12 +17,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's background work: the local endpoint, an upload cycle every {@code agent.sync-interval}
- * (paused while a 401 stands), and with a dispatcher the command long-poll loop (backing off on
+ * (paused while a 401 stands; {@link #wakeUpload()}, {@code POST /sync-now} on the local endpoint
+ * and a {@value #FLAG_FILE} file in the database's directory start one at once), the file watcher
+ * when it has roots, and with a dispatcher the command long-poll loop (backing off on
  * errors), a heartbeat plus config check every {@code agent.heartbeat-interval}, and the sync plan
  * poll every {@code agent.node-sync.interval} ({@link NodeSyncLoop}).
  */
 final class AgentLoops implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLoops.class);
+    /** The manual trigger file: created by anyone, deleted by the agent when it starts the sync. */
+    static final String FLAG_FILE = ".sync_now";
+    private static final long FLAG_POLL_MS = 250;
 
     private final EdgeAgent agent;
     private final AgentConfig config;
@@ -25,12 +35,17 @@ final class AgentLoops implements AutoCloseable {
     private final LocalIngestServer server;
     private volatile boolean stopped;
     private volatile NodeSyncLoop nodeSync;
+    private volatile FileWatcher watcher;
+    private final Semaphore wake = new Semaphore(0);
+    private final Path flagFile;
 
     private AgentLoops(EdgeAgent agent, AgentConfig config, LocalIngestServer server) {
         this.agent = agent;
         this.config = config;
         this.server = server;
-        this.executor = Executors.newScheduledThreadPool(3, r -> {
+        Path parent = config.databaseFile().toAbsolutePath().getParent();
+        this.flagFile = (parent == null ? Path.of(".") : parent).resolve(FLAG_FILE);
+        this.executor = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "edge-agent-" + config.deviceId());
             t.setDaemon(true);
             return t;
@@ -40,8 +55,11 @@ final class AgentLoops implements AutoCloseable {
     static AgentLoops start(EdgeAgent agent, AgentConfig config) {
         LocalIngestServer server = config.httpPort() >= 0 ? LocalIngestServer.start(agent, config.httpPort()) : null;
         AgentLoops loops = new AgentLoops(agent, config, server);
-        loops.executor.scheduleWithFixedDelay(loops::uploadQuietly, 0, config.syncInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        if (!config.tables().watcherRoots().isEmpty()) {
+            loops.watcher = FileWatcher.start(config.tables(), config.tables().watcherFile(config.databaseFile()));
+        }
+        loops.executor.execute(loops::uploadLoop);
+        loops.executor.scheduleWithFixedDelay(loops::checkFlagFile, FLAG_POLL_MS, FLAG_POLL_MS, TimeUnit.MILLISECONDS);
         if (agent.cloud() != null) {
             loops.executor.execute(loops::commandLoop);
             loops.executor.scheduleWithFixedDelay(loops::heartbeatQuietly, 0,
@@ -55,6 +73,36 @@ final class AgentLoops implements AutoCloseable {
         NodeSyncLoop loop = nodeSync;
         if (loop != null) {
             loop.wake();
+        }
+    }
+
+    /** Starts an upload cycle now, or right after the one running. */
+    void wakeUpload() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private void uploadLoop() {
+        while (!stopped) {
+            uploadQuietly();
+            try {
+                wake.tryAcquire(config.syncInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void checkFlagFile() {
+        try {
+            if (Files.deleteIfExists(flagFile)) {
+                LOG.info("event=sync_requested device={} by=flag_file", config.deviceId());
+                wakeUpload();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("event=sync_flag_unreadable file={} reason=\"{}\"", flagFile, e.getMessage());
         }
     }
 
@@ -113,6 +161,9 @@ final class AgentLoops implements AutoCloseable {
         }
         if (nodeSync != null) {
             nodeSync.close();
+        }
+        if (watcher != null) {
+            watcher.close();
         }
         executor.shutdownNow();
         try {

@@ -6,11 +6,15 @@ import io.edgesync.agent.cloud.CloudLink;
 import io.edgesync.agent.cloud.BuiltInCommands;
 import io.edgesync.agent.cloud.CommandRunner;
 import io.edgesync.agent.cloud.DispatcherClient;
-import io.edgesync.agent.plan.FunctionActions;
+import io.edgesync.agent.function.EdgeFunctions;
+import io.edgesync.agent.function.FunctionPipeline;
+import io.edgesync.agent.function.FunctionStats;
+import io.edgesync.agent.function.ModuleDownloader;
 import io.edgesync.agent.plan.NodeSync;
 import io.edgesync.agent.plan.PlanRunner;
 import io.edgesync.agent.store.CommandQueue;
 import io.edgesync.agent.store.EdgeSchemaStore;
+import io.edgesync.agent.store.FunctionStore;
 import io.edgesync.agent.store.DeviceConfigStore;
 import io.edgesync.agent.store.LocalStore;
 import io.edgesync.agent.store.StoreException;
@@ -19,6 +23,9 @@ import io.edgesync.agent.sync.Backoff;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.agent.sync.TelemetryUploader;
 import io.edgesync.agent.sync.UploadException;
+import io.edgesync.agent.store.TableSyncRuns;
+import io.edgesync.agent.sync.TableRowsUploader;
+import io.edgesync.agent.tables.TableSync;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
@@ -49,23 +56,36 @@ public final class EdgeAgent implements AutoCloseable {
     private final AgentConfig config;
     private final LocalStore store;
     private final TelemetrySync sync;
+    private final TableSync tableSync;
     private final DispatcherClient dispatcher;
     private final CloudLink cloud;
     private final Enroller enroller;
     private final NodeSync nodeSync;
+    private final EdgeFunctions functions;
+    private final FunctionPipeline pipeline;
     private final Clock clock;
     private final Object syncLock = new Object();
     private volatile TelemetrySync.CycleResult lastCycle;
+    private volatile List<TableSync.RunResult> lastTableRuns = List.of();
     private AgentLoops loops;
 
     private EdgeAgent(AgentConfig config, LocalStore store, HttpClient http, Clock clock, DoubleSupplier random) {
         this.config = config;
         this.store = store;
         this.clock = clock;
+        this.functions = new EdgeFunctions(new FunctionStore(store), new ModuleDownloader(http, config.requestTimeout(),
+                config.functions().maxModuleBytes()), config.functions());
+        this.pipeline = new FunctionPipeline(functions::active, config.functions().onFailure(), new FunctionStats(),
+                config.deviceId());
         TelemetryUploader uploader = new TelemetryUploader(http, config.gatewayUrl(), this::token,
                 config.requestTimeout());
         this.sync = new TelemetrySync(config.deviceId(), store, uploader, config.batchSize(),
                 new Backoff(config.retry().toBackoff(), random), clock);
+        List<io.edgesync.agent.tables.TableSource> sources = config.tables().effectiveSources(config.databaseFile());
+        this.tableSync = sources.isEmpty() ? null : new TableSync(config.deviceId(), sources,
+                new TableRowsUploader(http, config.gatewayUrl(), this::token, config.requestTimeout()),
+                new TableSyncRuns(store), config.tables().batchSize(), new Backoff(config.retry().toBackoff(), random),
+                clock);
         if (config.dispatcherUrl() != null) {
             dispatcher = new DispatcherClient(http, config.dispatcherUrl(), this::token, config.requestTimeout());
             DeviceConfigStore deviceConfig = new DeviceConfigStore(store);
@@ -74,9 +94,7 @@ public final class EdgeAgent implements AutoCloseable {
             cloud = new CloudLink(config.deviceId(), VERSION, dispatcher, runner, deviceConfig, store,
                     this::pendingCount, clock);
             enroller = new Enroller(store, dispatcher);
-            // FunctionActions.UNSUPPORTED until the edge-functions feature provides its implementation
-            nodeSync = new NodeSync(config.deviceId(), dispatcher,
-                    new PlanRunner(new EdgeSchemaStore(store), FunctionActions.UNSUPPORTED),
+            nodeSync = new NodeSync(config.deviceId(), dispatcher, new PlanRunner(new EdgeSchemaStore(store), functions),
                     NodeSync.schedules(new Backoff(config.retry().toBackoff(), random)));
         } else {
             nodeSync = null;
@@ -216,8 +234,9 @@ public final class EdgeAgent implements AutoCloseable {
     }
 
     private int insert(List<TelemetryRecord> valid) {
+        List<TelemetryRecord> toStore = pipeline.apply(valid);
         try {
-            return store.insert(valid);
+            return store.insert(toStore);
         } catch (StoreFullException e) {
             throw new ApiException(ErrorCode.UNAVAILABLE, e.getMessage(), Map.of("reason", "store_full"),
                     Duration.ofSeconds(Math.max(1, config.syncInterval().toSeconds())));
@@ -229,16 +248,38 @@ public final class EdgeAgent implements AutoCloseable {
         }
     }
 
-    /** Runs one upload cycle now (one at a time), then prunes settled records past retention. */
+    /**
+     * Runs one upload cycle now (one at a time): telemetry, then every table source (unless the
+     * gateway refused the credentials), then prunes settled records past retention.
+     */
     public TelemetrySync.CycleResult syncNow() {
         synchronized (syncLock) {
             TelemetrySync.CycleResult result = sync.syncPending();
             lastCycle = result;
             if (result.unauthorized()) {
                 onUnauthorized(result.failure().getMessage());
+            } else if (tableSync != null) {
+                lastTableRuns = tableSync.syncAll();
             }
             store.pruneSettled();
             return result;
+        }
+    }
+
+    /** The table runs of the last cycle (one per source), empty without sources. */
+    public List<TableSync.RunResult> lastTableRuns() {
+        return lastTableRuns;
+    }
+
+    /** The local record of table sync runs (and whether each reached the central sync_logs). */
+    public TableSyncRuns tableRuns() {
+        return new TableSyncRuns(store);
+    }
+
+    /** Starts an upload cycle in the background within a second (no-op before {@link #start()}). */
+    public synchronized void requestSync() {
+        if (loops != null) {
+            loops.wakeUpload();
         }
     }
 
@@ -277,6 +318,16 @@ public final class EdgeAgent implements AutoCloseable {
     /** Sync plans (schema migrations, functions), or null when agent.dispatcher-url is empty. */
     public NodeSync nodeSync() {
         return nodeSync;
+    }
+
+    /** The edge functions installed here (deploy, remove, the ones readings pass through). */
+    public EdgeFunctions functions() {
+        return functions;
+    }
+
+    /** Edge function calls and failures since start. */
+    public FunctionStats functionStats() {
+        return pipeline.stats();
     }
 
     /** The edge schema migrations applied to this store. */
@@ -341,6 +392,7 @@ public final class EdgeAgent implements AutoCloseable {
             loops.close();
             loops = null;
         }
+        functions.close();
         store.close();
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.ECKey;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.auth.RegistryEntry;
 import io.edgesync.shared.auth.TokenKind;
 import io.edgesync.shared.auth.Tokens;
@@ -20,7 +21,6 @@ import io.edgesync.shared.kafka.Topics;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
-import io.edgesync.testsupport.TempDirs;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

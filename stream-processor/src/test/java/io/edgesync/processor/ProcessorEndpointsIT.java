@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
-import io.edgesync.testsupport.TempDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

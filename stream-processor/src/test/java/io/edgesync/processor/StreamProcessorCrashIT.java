@@ -3,6 +3,7 @@ package io.edgesync.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.ConflictRecord;
@@ -12,7 +13,6 @@ import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.ChildJvm;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.edgesync.testsupport;
 
+import io.edgesync.embedded.ChildMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +43,23 @@ public final class ChildJvm implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classPath, ChildMain.class.getName(), mainClass.getName()));
         command.addAll(List.of(args));
+        return launch(name, log, command);
+    }
+
+    /**
+     * {@code mainClass} run directly on the given class path rather than the test's (e.g. the runtime class
+     * path of a command, which holds neither test-support nor JUnit); output appended to {@code log}.
+     */
+    public static ChildJvm startOnClassPath(String name, Path log, String heap, String classPath, String mainClass,
+                                            String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx" + heap, "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", classPath, mainClass));
+        command.addAll(List.of(args));
+        return launch(name, log, command);
+    }
+
+    private static ChildJvm launch(String name, Path log, List<String> command) {
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             Process p = new ProcessBuilder(command).redirectErrorStream(true)

@@ -1,5 +1,6 @@
 package io.edgesync.testsupport;
 
+import io.edgesync.embedded.KafkaBroker;
 import io.edgesync.shared.kafka.TopicAdmin;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;

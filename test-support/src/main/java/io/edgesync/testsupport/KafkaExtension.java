@@ -1,5 +1,7 @@
 package io.edgesync.testsupport;
 
+import io.edgesync.embedded.KafkaBroker;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.kafka.TopicAdmin;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterAllCallback;

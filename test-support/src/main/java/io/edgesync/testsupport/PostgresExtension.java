@@ -1,5 +1,7 @@
 package io.edgesync.testsupport;
 
+import io.edgesync.embedded.PostgresServer;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.db.Database;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;

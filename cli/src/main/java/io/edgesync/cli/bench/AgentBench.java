@@ -6,14 +6,14 @@ import io.edgesync.agent.store.StoreOptions;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.agent.sync.TelemetryUploader;
 import io.edgesync.cli.EdgeSyncCli;
+import io.edgesync.embedded.KafkaBroker;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.gateway.IngestGateway;
 import io.edgesync.gateway.auth.TrustingAuthenticator;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.kafka.TopicAdmin;
 import io.edgesync.shared.model.TelemetryRecord;
-import io.edgesync.testsupport.KafkaBroker;
-import io.edgesync.testsupport.TempDirs;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +52,10 @@ public final class AgentBench implements Callable<Integer> {
     @Option(names = "--agent-heap", defaultValue = "128m", description = "-Xmx of the agent process (default ${DEFAULT-VALUE}).")
     String agentHeap;
 
+    @Option(names = "--function", defaultValue = "examples/functions/identity.wasm",
+            description = "The trivial edge function the function phase runs on every reading (default ${DEFAULT-VALUE}).")
+    Path function;
+
     @Override
     public Integer call() throws Exception {
         Path dir = TempDirs.create("bench-agent-");
@@ -59,6 +63,7 @@ public final class AgentBench implements Callable<Integer> {
             System.out.printf("edge agent benchmark: %d records, %d cores%n", records,
                     Runtime.getRuntime().availableProcessors());
             writes(dir);
+            functions(dir);
             try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0)) {
                 TopicAdmin.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
                 try (IngestGateway gateway = IngestGateway.start(GatewayConfig.from(ConfigSource.of(Map.of(
@@ -93,6 +98,30 @@ public final class AgentBench implements Callable<Integer> {
                         + " %,8.0f records/s one per call%n", durability.name().toLowerCase(), batched, oneByOne);
             }
         }
+    }
+
+    /** The same batched writes without and with one edge function on every reading, in one run. */
+    private void functions(Path dir) throws Exception {
+        byte[] module = Files.readAllBytes(function);
+        double[] rates = new double[2];
+        for (int withFunction = 0; withFunction < 2; withFunction++) {
+            try (EdgeAgent agent = EdgeAgent.open(config("f-" + withFunction, dir.resolve("f-" + withFunction + ".db"),
+                    "http://127.0.0.1:9", StoreOptions.Durability.NORMAL), HttpClient.newHttpClient(),
+                    Clock.systemUTC())) {
+                if (withFunction == 1) {
+                    agent.functions().install("bench", "bench", "1", module, 1);
+                }
+                agent.submit(readings(agent.deviceId(), 1000)); // warm-up
+                long start = System.nanoTime();
+                for (int i = 0; i < records; i += 1000) {
+                    agent.submit(readings(agent.deviceId(), Math.min(1000, records - i)));
+                }
+                rates[withFunction] = rate(records, start);
+            }
+        }
+        System.out.printf("store write, durability=normal, batches of 1,000: %,10.0f records/s without functions;"
+                + " %,10.0f records/s through %s (%.0f%%)%n", rates[0], rates[1], function.getFileName(),
+                100 * rates[1] / rates[0]);
     }
 
     private void rawUpload(IngestGateway gateway) throws Exception {

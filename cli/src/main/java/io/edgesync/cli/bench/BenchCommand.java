@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ReplayBench.class,
             AgentBench.class,
             SinkBench.class,
+            TableSyncBench.class,
         })
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

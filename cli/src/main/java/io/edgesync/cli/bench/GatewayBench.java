@@ -1,10 +1,10 @@
 package io.edgesync.cli.bench;
 
+import io.edgesync.embedded.KafkaBroker;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.gateway.IngestGateway;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.kafka.TopicAdmin;
-import io.edgesync.testsupport.KafkaBroker;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;

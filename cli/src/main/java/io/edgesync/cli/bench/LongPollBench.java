@@ -2,10 +2,10 @@ package io.edgesync.cli.bench;
 
 import io.edgesync.cli.EdgeSyncCli;
 import io.edgesync.dispatcher.auth.LocalCredentials;
+import io.edgesync.embedded.KafkaBroker;
+import io.edgesync.embedded.PostgresServer;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.kafka.TopicAdmin;
-import io.edgesync.testsupport.KafkaBroker;
-import io.edgesync.testsupport.PostgresServer;
-import io.edgesync.testsupport.TempDirs;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;

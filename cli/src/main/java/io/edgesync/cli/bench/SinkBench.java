@@ -2,16 +2,17 @@ package io.edgesync.cli.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.zaxxer.hikari.HikariDataSource;
+import io.edgesync.embedded.KafkaBroker;
+import io.edgesync.embedded.PostgresServer;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.db.Database;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.TopicAdmin;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.TelemetryRecord;
 import io.edgesync.sink.CockroachSink;
 import io.edgesync.sink.SinkConfig;
-import io.edgesync.testsupport.KafkaBroker;
-import io.edgesync.testsupport.PostgresServer;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,13 +68,14 @@ public final class SinkBench implements Callable<Integer> {
         try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0);
              PostgresServer pg = PostgresServer.start(dir.resolve("pg"), Path.of(System.getProperty("java.io.tmpdir"),
                      "pg-binaries"), 0, false)) {
+            JdbcUrls urls = new JdbcUrls(pg.jdbcUrl(), pg::jdbcUrl);
             TopicAdmin.ensureTopics(kafka.bootstrapServers(), 3, (short) 1);
             List<TelemetryRecord> rows = generate();
             long t = System.nanoTime();
             preload(kafka.bootstrapServers(), rows);
             System.out.printf("sink bench: %,d records from %d devices, %d rows per transaction, PostgreSQL %s "
                     + "(embedded, fsync off), Kafka in process, %d cores%n", records, devices, batchRows,
-                    version(pg), Runtime.getRuntime().availableProcessors());
+                    version(urls), Runtime.getRuntime().availableProcessors());
             line("preload telemetry.clean (producer)", records, System.nanoTime() - t);
 
             Map<String, List<Double>> rates = new LinkedHashMap<>();
@@ -80,18 +83,18 @@ public final class SinkBench implements Callable<Integer> {
                 System.out.printf("round %d of %d%n", round, rounds);
                 String r = "_" + round;
                 if (round % 2 == 0) {
-                    sinkRound(rates, kafka.bootstrapServers(), pg, round); // alternate the order: load drifts
+                    sinkRound(rates, kafka.bootstrapServers(), urls, round); // alternate the order: load drifts
                 }
-                rates.computeIfAbsent(COPY, k -> new ArrayList<>()).add(measure(pg, "bench_copy" + r, COPY,
+                rates.computeIfAbsent(COPY, k -> new ArrayList<>()).add(measure(urls, "bench_copy" + r, COPY,
                         ds -> SinkBaselines.plainCopy(ds, rows)));
-                rates.computeIfAbsent(UPSERT, k -> new ArrayList<>()).add(measure(pg, "bench_upsert" + r, UPSERT,
+                rates.computeIfAbsent(UPSERT, k -> new ArrayList<>()).add(measure(urls, "bench_upsert" + r, UPSERT,
                         ds -> SinkBaselines.batchedUpsert(ds, rows, batchRows)));
-                rates.computeIfAbsent(UNNEST, k -> new ArrayList<>()).add(measure(pg, "bench_unnest" + r, UNNEST,
+                rates.computeIfAbsent(UNNEST, k -> new ArrayList<>()).add(measure(urls, "bench_unnest" + r, UNNEST,
                         ds -> SinkBaselines.unnestUpsert(ds, rows, batchRows)));
-                rates.computeIfAbsent(MERGE, k -> new ArrayList<>()).add(measure(pg, "bench_merge" + r, MERGE,
+                rates.computeIfAbsent(MERGE, k -> new ArrayList<>()).add(measure(urls, "bench_merge" + r, MERGE,
                         ds -> SinkBaselines.copyThenMerge(ds, rows, batchRows)));
                 if (round % 2 == 1) {
-                    sinkRound(rates, kafka.bootstrapServers(), pg, round);
+                    sinkRound(rates, kafka.bootstrapServers(), urls, round);
                 }
             }
             System.out.printf("median of %d rounds (min-max), rows/s:%n", rounds);
@@ -112,10 +115,10 @@ public final class SinkBench implements Callable<Integer> {
         }
     }
 
-    private void sinkRound(Map<String, List<Double>> rates, String bootstrap, PostgresServer pg, int round)
+    private void sinkRound(Map<String, List<Double>> rates, String bootstrap, JdbcUrls urls, int round)
             throws SQLException {
         rates.computeIfAbsent(READ, k -> new ArrayList<>()).add(consumeOnly(bootstrap, round));
-        double[] sink = sink(bootstrap, pg, round);
+        double[] sink = sink(bootstrap, urls, round);
         rates.computeIfAbsent(SINK, k -> new ArrayList<>()).add(sink[0]);
         rates.computeIfAbsent(SINK_STEADY, k -> new ArrayList<>()).add(sink[1]);
     }
@@ -131,8 +134,8 @@ public final class SinkBench implements Callable<Integer> {
         void run(HikariDataSource ds) throws SQLException;
     }
 
-    private double measure(PostgresServer pg, String database, String label, Load load) throws SQLException {
-        try (HikariDataSource ds = database(pg, database)) {
+    private double measure(JdbcUrls urls, String database, String label, Load load) throws SQLException {
+        try (HikariDataSource ds = database(urls, database)) {
             long t = System.nanoTime();
             load.run(ds);
             long elapsed = System.nanoTime() - t;
@@ -142,11 +145,11 @@ public final class SinkBench implements Callable<Integer> {
     }
 
     /** @return rows/s from the sink's start, and from its first to its last commit */
-    private double[] sink(String bootstrap, PostgresServer pg, int round) throws SQLException {
+    private double[] sink(String bootstrap, JdbcUrls urls, int round) throws SQLException {
         String db = "bench_sink_" + round;
-        try (HikariDataSource ds = database(pg, db)) {
+        try (HikariDataSource ds = database(urls, db)) {
             SinkConfig config = SinkConfig.from(ConfigSource.of(Map.of("kafka.bootstrap-servers", bootstrap,
-                    "database.jdbc-url", pg.jdbcUrl(db), "sink.group-id", "bench-sink-" + round,
+                    "database.jdbc-url", urls.jdbcUrl(db), "sink.group-id", "bench-sink-" + round,
                     "sink.batch-rows", Integer.toString(batchRows), "sink.port", "-1")));
             long start = System.nanoTime();
             long first = 0;
@@ -175,10 +178,10 @@ public final class SinkBench implements Callable<Integer> {
     /** Reading and decoding telemetry.clean with no database: the Kafka side's own ceiling. */
     private double consumeOnly(String bootstrap, int round) {
         var decoder = Topics.TELEMETRY_CLEAN.valueSerde().deserializer();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-read-" + round,
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KafkaClients.of(bootstrap).consumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-read-" + round,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchRows),
+                "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchRows)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topics.TELEMETRY_CLEAN.name()));
             long t = System.nanoTime();
@@ -208,11 +211,11 @@ public final class SinkBench implements Callable<Integer> {
 
     private static void preload(String bootstrap, List<TelemetryRecord> rows) {
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<String, TelemetryRecord> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+        try (KafkaProducer<String, TelemetryRecord> p = new KafkaProducer<>(KafkaClients.of(bootstrap).producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1)),
                 new StringSerializer(), Topics.TELEMETRY_CLEAN.valueSerde().serializer())) {
             for (TelemetryRecord r : rows) {
                 p.send(new ProducerRecord<>(Topics.TELEMETRY_CLEAN.name(), r.deviceId(), r), (m, e) -> {
@@ -228,12 +231,12 @@ public final class SinkBench implements Callable<Integer> {
         }
     }
 
-    private static HikariDataSource database(PostgresServer pg, String name) throws SQLException {
-        try (HikariDataSource admin = Database.pool(pg.jdbcUrl(), 1, "bench-admin");
+    private static HikariDataSource database(JdbcUrls urls, String name) throws SQLException {
+        try (HikariDataSource admin = Database.pool(urls.jdbcUrl(), 1, "bench-admin");
              Connection c = admin.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
-        HikariDataSource ds = Database.pool(pg.jdbcUrl(name), 4, name);
+        HikariDataSource ds = Database.pool(urls.jdbcUrl(name), 4, name);
         Database.migrate(ds);
         return ds;
     }
@@ -248,8 +251,8 @@ public final class SinkBench implements Callable<Integer> {
         }
     }
 
-    private static String version(PostgresServer pg) throws SQLException {
-        try (HikariDataSource ds = Database.pool(pg.jdbcUrl(), 1, "bench-version");
+    private static String version(JdbcUrls urls) throws SQLException {
+        try (HikariDataSource ds = Database.pool(urls.jdbcUrl(), 1, "bench-version");
              Connection c = ds.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SHOW server_version")) {
             rs.next();
@@ -261,5 +264,20 @@ public final class SinkBench implements Callable<Integer> {
         double rate = rows / (nanos / 1e9);
         System.out.printf("  %-44s %,9d rows in %6.2f s = %,9.0f rows/s%n", label, rows, nanos / 1e9, rate);
         return rate;
+    }
+
+    /**
+     * The embedded server's JDBC URLs: the command's methods take these rather than the server, so that
+     * picocli, which reflects on every method of every command, never needs the embedded module (absent
+     * from the class path of {@code serve} and {@code agent}).
+     */
+    private record JdbcUrls(String admin, UnaryOperator<String> named) {
+        String jdbcUrl() {
+            return admin;
+        }
+
+        String jdbcUrl(String database) {
+            return named.apply(database);
+        }
     }
 }

@@ -1,12 +1,12 @@
 package io.edgesync.cli.replay;
 
-import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.ReplayProcessor;
 import io.edgesync.processor.topology.OutputTopics;
 import io.edgesync.processor.topology.TelemetryTopology;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.db.Transactions;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.TelemetryRecord;
@@ -115,8 +115,12 @@ public final class Replay {
             start.put(p, 0L);
             end.put(p, 0L);
         }
+        // one request in flight: the staging topic is brand new, and a first batch refused with
+        // NOT_LEADER_OR_FOLLOWER must not be overtaken by the next ones (the broker then answers its retry
+        // OUT_OF_ORDER_SEQUENCE_NUMBER forever and the replay never ends)
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producer(Map.of(
-                "acks", "all", "enable.idempotence", true, "linger.ms", 5)), new ByteArraySerializer(),
+                "acks", "all", "enable.idempotence", true, "linger.ms", 5,
+                "max.in.flight.requests.per.connection", 1)), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (RawArchive.Entry e : admitted) {
                 List<org.apache.kafka.common.header.Header> headers = new ArrayList<>();

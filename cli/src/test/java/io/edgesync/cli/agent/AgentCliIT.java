@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgesync.cli.EdgeSyncCli;
-import io.edgesync.testsupport.TempDirs;
+import io.edgesync.cli.runtime.RuntimeClassPath;
+import io.edgesync.embedded.TempDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class AgentCliIT {
 
     Run cli(String stdin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(AgentProcess.javaBin(), "-Xmx128m",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", RuntimeClassPath.runtime(),
                 EdgeSyncCli.class.getName()));
         command.addAll(List.of(args));
         Path out = dir.resolve("out.txt");

@@ -1,6 +1,7 @@
 package io.edgesync.cli.agent;
 
 import io.edgesync.cli.EdgeSyncCli;
+import io.edgesync.cli.runtime.RuntimeClassPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code edgesync agent ...} in a child JVM, as on a device; the test owns it and ends it by PID. */
+/**
+ * {@code edgesync agent ...} in a child JVM, as on a device (on the runtime class path bin/edgesync gives it:
+ * no broker, no PostgreSQL, no test library); the test owns it and ends it by PID.
+ */
 final class AgentProcess implements AutoCloseable {
     private final Process process;
 
@@ -19,7 +23,7 @@ final class AgentProcess implements AutoCloseable {
     static AgentProcess start(Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", System.getProperty("java.class.path"), EdgeSyncCli.class.getName(), "agent"));
+                "-cp", RuntimeClassPath.runtime(), EdgeSyncCli.class.getName(), "agent"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -9,6 +9,7 @@ import io.edgesync.cli.agent.CloudPipeline;
 import io.edgesync.dispatcher.CommandDispatcher;
 import io.edgesync.dispatcher.DispatcherConfig;
 import io.edgesync.dispatcher.auth.LocalCredentials;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.gateway.IngestGateway;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.json.Json;
@@ -17,7 +18,6 @@ import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.TempDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -112,11 +112,12 @@ class TopicContractsIT {
             assertEquals(1_700_000_000_000L + 2, readings.get(1).timestamp().toEpochMilli());
 
             // AND every record of every topic conforms to the topic's schemas, and every topic has some
-            Map<String, Integer> minimum = Map.of(Topics.TELEMETRY_RAW.name(), 6, Topics.TELEMETRY_CLEAN.name(), 4,
-                    Topics.TELEMETRY_CONFLICTS.name(), 1, Topics.TELEMETRY_DLQ.name(), 1,
-                    Topics.DEVICE_SYNC_STATS.name(), 1, Topics.DEVICE_REGISTRY.name(), 4,
-                    Topics.COMMAND_EVENTS.name(), 3, Topics.TABLE_ROWS_RAW.name(), 1,
-                    Topics.TABLE_ROWS_CLEAN.name(), 1, Topics.SYNC_TABLE_REGISTRY.name(), 1);
+            Map<String, Integer> minimum = Map.ofEntries(Map.entry(Topics.TELEMETRY_RAW.name(), 6),
+                    Map.entry(Topics.TELEMETRY_CLEAN.name(), 4), Map.entry(Topics.TELEMETRY_CONFLICTS.name(), 1),
+                    Map.entry(Topics.TELEMETRY_DLQ.name(), 1), Map.entry(Topics.DEVICE_SYNC_STATS.name(), 1),
+                    Map.entry(Topics.DEVICE_REGISTRY.name(), 4), Map.entry(Topics.COMMAND_EVENTS.name(), 3),
+                    Map.entry(Topics.AUDIT_EVENTS.name(), 5), Map.entry(Topics.TABLE_ROWS_RAW.name(), 1),
+                    Map.entry(Topics.TABLE_ROWS_CLEAN.name(), 1), Map.entry(Topics.SYNC_TABLE_REGISTRY.name(), 1));
             assertEquals(ContractFilesTest.topics(), new java.util.TreeSet<>(minimum.keySet()),
                     "the test covers every topic of Topics.ALL");
             Map<String, Integer> validated = new TreeMap<>();
@@ -164,6 +165,7 @@ class TopicContractsIT {
         String field = switch (topic) {
             case "table-rows.raw", "table-rows.clean" -> "hostId";
             case "sync.table-registry" -> "name";
+            case "audit.events" -> "subject";
             default -> "deviceId";
         };
         return key.equals(v.path(field).asText()) ? List.of() : List.of("key " + key + " is not the value's " + field);

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgesync.cli.ControlPlane;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.testsupport.Await;
-import io.edgesync.testsupport.TempDirs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

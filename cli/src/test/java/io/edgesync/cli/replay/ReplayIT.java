@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgesync.cli.agent.CloudPipeline;
+import io.edgesync.embedded.S3Server;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.gateway.IngestGateway;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topic;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.TelemetryRecord;
@@ -16,8 +19,6 @@ import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
 import io.edgesync.testsupport.PostgresExtension;
-import io.edgesync.testsupport.S3Server;
-import io.edgesync.testsupport.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -80,7 +81,7 @@ class ReplayIT {
         cloud = new CloudPipeline(KAFKA.bootstrapServers(), PG.jdbcUrl(), PG.dataSource(), dir);
         gateway = cloud.startGateway(0, Map.of());
         s3 = S3Server.start(dir.resolve("s3"), 0);
-        archive = new ArchiveConfig(KAFKA.bootstrapServers(), "edgesync-raw-archive", s3.endpoint(), "us-east-1",
+        archive = new ArchiveConfig(KafkaClients.of(KAFKA.bootstrapServers()), "edgesync-raw-archive", s3.endpoint(), "us-east-1",
                 "edgesync-archive", S3Server.ACCESS_KEY, S3Server.SECRET_KEY, 100_000, Duration.ofSeconds(1));
         archiver = RawArchiver.start(archive);
         started = Instant.now().minusSeconds(1);
@@ -103,9 +104,8 @@ class ReplayIT {
             post(device, stale);
         }
         awaitLive(120, 30);
-        Thread.sleep(50);
+        // phase 1 was written (Kafka timestamps) before its rows landed, so strictly before this instant
         between = Instant.now();
-        Thread.sleep(50);
         // phase 2: new readings only (so the live rows of phase 1 stay as phase 1 left them)
         for (String device : DEVICES) {
             List<String> batch = new ArrayList<>();

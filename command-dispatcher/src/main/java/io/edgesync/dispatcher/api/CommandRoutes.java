@@ -1,6 +1,7 @@
 package io.edgesync.dispatcher.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
 import io.edgesync.dispatcher.auth.Access;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.auth.Principal;
@@ -49,11 +50,13 @@ public final class CommandRoutes {
     }
 
     private void create(Context ctx) throws SQLException {
-        Access.requireOperator(auth.authenticate(ctx));
+        Principal p = auth.authenticate(ctx);
+        Access.requireOperator(p);
         JsonNode body = Requests.object(ctx);
         String type = Requests.text(body, "commandType", true, 100);
         Long ttl = Requests.number(body, "ttlSeconds", 1, Long.MAX_VALUE / 1000);
-        CommandView c = commands.create(ctx.pathParam("id"), type, Requests.value(body, "payload"), ttl);
+        CommandView c = commands.create(ctx.pathParam("id"), type, Requests.value(body, "payload"), ttl,
+                Actor.of(p, ctx.ip()));
         ctx.status(201).json(c);
     }
 
@@ -78,8 +81,9 @@ public final class CommandRoutes {
     }
 
     private void cancel(Context ctx) throws SQLException {
-        Access.requireOperator(auth.authenticate(ctx));
-        ctx.json(commands.cancel(commandId(ctx)));
+        Principal p = auth.authenticate(ctx);
+        Access.requireOperator(p);
+        ctx.json(commands.cancel(commandId(ctx), Actor.of(p, ctx.ip())));
     }
 
     /** {@code ?wait=N}: hold the request up to N seconds until a command exists. */

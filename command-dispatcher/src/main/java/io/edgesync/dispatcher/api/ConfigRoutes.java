@@ -1,8 +1,10 @@
 package io.edgesync.dispatcher.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
 import io.edgesync.dispatcher.auth.Access;
 import io.edgesync.dispatcher.auth.Authenticator;
+import io.edgesync.dispatcher.auth.Principal;
 import io.edgesync.dispatcher.config.ConfigService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -29,7 +31,8 @@ public final class ConfigRoutes {
     }
 
     private void put(Context ctx) throws SQLException {
-        Access.requireOperator(auth.authenticate(ctx));
+        Principal p = auth.authenticate(ctx);
+        Access.requireOperator(p);
         String key = ctx.pathParam("key");
         if (!KEY.matcher(key).matches()) {
             throw Requests.invalid("key", "must be 1-128 characters of letters, digits, '.', '_' or '-'");
@@ -38,7 +41,7 @@ public final class ConfigRoutes {
         if (!body.has("value")) {
             throw Requests.invalid("value", "is required (any JSON value)");
         }
-        ctx.json(configs.put(ctx.pathParam("id"), key, body.get("value")));
+        ctx.json(configs.put(ctx.pathParam("id"), key, body.get("value"), Actor.of(p, ctx.ip())));
     }
 
     private void desiredAndReported(Context ctx) throws SQLException {

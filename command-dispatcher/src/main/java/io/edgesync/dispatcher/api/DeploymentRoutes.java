@@ -1,6 +1,7 @@
 package io.edgesync.dispatcher.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
 import io.edgesync.dispatcher.auth.Access;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.auth.Principal;
@@ -18,8 +19,6 @@ import java.util.Objects;
  * (undeploy). Devices pick changes up with their next sync plan.
  */
 public final class DeploymentRoutes {
-    private static final String SELECTOR_FORMS = "must be exactly one of {deviceId}, {deviceType} or {label: \"key=value\"}";
-
     private final Authenticator auth;
     private final DeploymentService deployments;
 
@@ -42,33 +41,11 @@ public final class DeploymentRoutes {
         Access.requireOperator(p);
         JsonNode body = Requests.object(ctx);
         String functionId = Requests.text(body, "functionId", true, 64);
-        DeploymentView.Selector selector = selector(Requests.value(body, "selector"));
+        DeploymentView.Selector selector = Selectors.single(Requests.value(body, "selector"));
         Long order = Requests.number(body, "order", 0, 1_000_000);
         DeploymentService.Put put = deployments.put(functionId, selector, order == null ? 0 : order.intValue(),
-                p.subject());
+                Actor.of(p, ctx.ip()));
         ctx.status(put.created() ? 201 : 200).json(put.deployment());
-    }
-
-    private static DeploymentView.Selector selector(JsonNode sel) {
-        if (sel == null || !sel.isObject() || sel.size() != 1) {
-            throw Requests.invalid("selector", SELECTOR_FORMS);
-        }
-        if (sel.has("deviceId")) {
-            return new DeploymentView.Selector("device",
-                    Requests.id(Requests.text(sel, "deviceId", true, 128), "selector.deviceId"));
-        }
-        if (sel.has("deviceType")) {
-            return new DeploymentView.Selector("type", Requests.text(sel, "deviceType", true, 100));
-        }
-        if (sel.has("label")) {
-            String label = Requests.text(sel, "label", true, 300);
-            int eq = label.indexOf('=');
-            if (eq <= 0 || eq == label.length() - 1) {
-                throw Requests.invalid("selector.label", "must be key=value");
-            }
-            return new DeploymentView.Selector("label", label);
-        }
-        throw Requests.invalid("selector", SELECTOR_FORMS);
     }
 
     private void list(Context ctx) throws Exception {
@@ -96,7 +73,7 @@ public final class DeploymentRoutes {
     private void delete(Context ctx) throws Exception {
         Principal p = auth.authenticate(ctx);
         Access.requireOperator(p);
-        deployments.delete(ctx.pathParam("id"), p.subject());
+        deployments.delete(ctx.pathParam("id"), Actor.of(p, ctx.ip()));
         ctx.status(204);
     }
 }

@@ -1,6 +1,10 @@
 package io.edgesync.dispatcher.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
+import io.edgesync.dispatcher.audit.AuditEvent;
+import io.edgesync.dispatcher.audit.AuditKind;
+import io.edgesync.dispatcher.audit.AuditLog;
 import io.edgesync.dispatcher.auth.Access;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.auth.Principal;
@@ -9,13 +13,13 @@ import io.edgesync.dispatcher.device.DeviceView;
 import io.edgesync.dispatcher.device.Heartbeat;
 import io.edgesync.dispatcher.device.NewDevice;
 import io.edgesync.shared.auth.RegistryEntry;
-import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.json.Json;
 import io.edgesync.shared.model.RecordValidator;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -23,17 +27,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** Registry endpoints: registration, tokens, device list and detail, heartbeat, sync status. */
+/** Registry endpoints: registration, device tokens, device list and detail, heartbeat, sync status. */
 public final class DeviceRoutes {
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> STATUSES = Set.of("registered", "online", "offline");
-    private static final long MAX_OPERATOR_TOKEN_SECONDS = Duration.ofDays(3650).toSeconds();
 
     private final Authenticator auth;
     private final DeviceService devices;
+    private final AuditLog audit;
+    private final Clock clock;
 
-    public DeviceRoutes(Authenticator auth, DeviceService devices) {
+    public DeviceRoutes(Authenticator auth, DeviceService devices, AuditLog audit, Clock clock) {
         this.auth = Objects.requireNonNull(auth);
         this.devices = Objects.requireNonNull(devices);
+        this.audit = Objects.requireNonNull(audit);
+        this.clock = Objects.requireNonNull(clock);
     }
 
     public void install(Javalin app) {
@@ -44,11 +52,53 @@ public final class DeviceRoutes {
         app.delete("/api/v1/devices/{id}/token", this::revoke);
         app.post("/api/v1/devices/{id}/heartbeat", this::heartbeat);
         app.get("/api/v1/sync/status/{deviceId}", this::syncStatus);
-        app.post("/api/v1/operator-tokens", this::operatorToken);
     }
 
     private void register(Context ctx) throws Exception {
-        Access.requireEnrollment(auth.authenticate(ctx));
+        try {
+            registerDevice(ctx);
+        } catch (ApiException e) {
+            auditRefusal(ctx, e, "deviceId");
+            throw e;
+        }
+    }
+
+    /**
+     * Records a refused registration ({@code device.registration_refused}): who (the credential, or
+     * anonymous when it was refused), from where, the device id asked for (when the body names a valid
+     * one) and the error code.
+     */
+    void auditRefusal(Context ctx, ApiException e, String... idFields) {
+        Principal p = Authenticator.principalOf(ctx);
+        Actor actor = p == null ? Actor.anonymous(ctx.ip()) : Actor.of(p, ctx.ip());
+        String deviceId = requestedId(ctx, idFields);
+        audit.record(AuditEvent.refused(AuditKind.REGISTRATION_REFUSED, actor,
+                deviceId == null ? UNNAMED : deviceId, deviceId, e.code().wire(),
+                Json.mapper().createObjectNode().put("path", ctx.path()).put("message", e.getMessage()),
+                clock.instant()));
+    }
+
+    /** The subject of a refused registration that names no valid device id. */
+    static final String UNNAMED = "unnamed";
+
+    private static String requestedId(Context ctx, String... fields) {
+        try {
+            JsonNode body = Json.mapper().readTree(ctx.body());
+            for (String f : fields) {
+                String id = body == null ? null : body.path(f).asText(null);
+                if (id != null && ID.matcher(id).matches()) {
+                    return id;
+                }
+            }
+        } catch (Exception unreadable) {
+            // a refusal for a body that is not JSON (or too large) names no device
+        }
+        return null;
+    }
+
+    private void registerDevice(Context ctx) throws Exception {
+        Principal p = auth.authenticate(ctx);
+        Access.requireEnrollment(p);
         JsonNode body = Requests.object(ctx);
         String deviceId = Requests.text(body, "deviceId", false, 128);
         if (deviceId != null) {
@@ -61,7 +111,7 @@ public final class DeviceRoutes {
         NewDevice d = new NewDevice(deviceId, Requests.text(body, "name", true, 200),
                 Requests.text(body, "deviceType", true, 100), Requests.text(body, "location", false, 200), metadata);
         String previousToken = deviceId == null ? null : Requests.text(body, "previousToken", false, 4096);
-        ctx.status(201).json(devices.register(d, previousToken));
+        ctx.status(201).json(devices.register(d, previousToken, Actor.of(p, ctx.ip())));
     }
 
     private void list(Context ctx) throws Exception {
@@ -90,16 +140,17 @@ public final class DeviceRoutes {
         String id = ctx.pathParam("id");
         Principal p = auth.authenticate(ctx);
         if (p.isDevice(id)) {
-            ctx.json(devices.rotate(id, Authenticator.bearer(ctx)));
+            ctx.json(devices.rotate(id, Authenticator.bearer(ctx), Actor.of(p, ctx.ip())));
             return;
         }
         Access.requireOperator(p);
-        ctx.json(devices.rotate(id));
+        ctx.json(devices.rotate(id, null, Actor.of(p, ctx.ip())));
     }
 
     private void revoke(Context ctx) throws Exception {
-        Access.requireOperator(auth.authenticate(ctx));
-        RegistryEntry entry = devices.revoke(ctx.pathParam("id"));
+        Principal p = auth.authenticate(ctx);
+        Access.requireOperator(p);
+        RegistryEntry entry = devices.revoke(ctx.pathParam("id"), Actor.of(p, ctx.ip()));
         ctx.json(Map.of("deviceId", entry.deviceId(), "tokenStatus", entry.status(),
                 "tokenVersion", entry.tokenVersion()));
     }
@@ -123,17 +174,6 @@ public final class DeviceRoutes {
         String id = ctx.pathParam("deviceId");
         Access.requireReaderOrDevice(auth.authenticate(ctx), id);
         ctx.json(devices.syncStatus(id));
-    }
-
-    private void operatorToken(Context ctx) throws Exception {
-        Access.requireOperator(auth.authenticate(ctx));
-        JsonNode body = Requests.object(ctx);
-        String name = Requests.text(body, "name", true, 100);
-        String role = Requests.text(body, "role", true, 20);
-        Long ttl = Requests.number(body, "ttlSeconds", 1, MAX_OPERATOR_TOKEN_SECONDS);
-        Tokens.Issued issued = devices.operatorToken(name, role, Duration.ofSeconds(ttl == null ? 86_400 * 90 : ttl));
-        ctx.status(201).json(Map.of("token", issued.token(), "name", name, "role", role,
-                "expiresAt", issued.claims().expiresAt().toString()));
     }
 
     /** deviceTime: epoch milliseconds or an ISO-8601 instant. */

@@ -1,8 +1,10 @@
 package io.edgesync.dispatcher.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
 import io.edgesync.dispatcher.auth.Access;
 import io.edgesync.dispatcher.auth.Authenticator;
+import io.edgesync.dispatcher.auth.Principal;
 import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.device.IssuedToken;
 import io.edgesync.dispatcher.device.NewDevice;
@@ -43,7 +45,17 @@ public final class NodeRoutes {
 
     /** As device registration, with {@code nodeId} for {@code deviceId}, {@code region}, and type "node" by default. */
     private void register(Context ctx) throws Exception {
-        Access.requireEnrollment(auth.authenticate(ctx));
+        try {
+            registerNode(ctx);
+        } catch (io.edgesync.shared.error.ApiException e) {
+            deviceRoutes.auditRefusal(ctx, e, "nodeId", "deviceId");
+            throw e;
+        }
+    }
+
+    private void registerNode(Context ctx) throws Exception {
+        Principal p = auth.authenticate(ctx);
+        Access.requireEnrollment(p);
         JsonNode body = Requests.object(ctx);
         String id = Requests.text(body, "nodeId", false, 128);
         if (id == null) {
@@ -61,7 +73,7 @@ public final class NodeRoutes {
         NewDevice d = new NewDevice(id, Requests.text(body, "name", true, 200), type == null ? "node" : type,
                 Requests.text(body, "location", false, 200), metadata);
         String previousToken = id == null ? null : Requests.text(body, "previousToken", false, 4096);
-        IssuedToken issued = devices.register(d, previousToken);
+        IssuedToken issued = devices.register(d, previousToken, Actor.of(p, ctx.ip()));
         if (region != null) {
             sync.setRegion(issued.deviceId(), region);
         }

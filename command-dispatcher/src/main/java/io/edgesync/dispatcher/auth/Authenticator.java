@@ -16,22 +16,37 @@ import java.util.Objects;
  * Reads {@code Authorization: Bearer ...}: the enrollment key, the configured operator token, an
  * operator JWT, or a device JWT. A device token must also be the device's current one in the
  * database (its hash matches and it is not revoked), so rotation and revocation act at once here.
+ * An operator JWT must carry a known role (operator or viewer) and be recorded, not revoked, in
+ * {@code operator_tokens}; a token without a known role is refused, never treated as operator.
  */
 public final class Authenticator {
     private final Tokens.Verifier verifier;
     private final DeviceStore devices;
+    private final OperatorTokenStore operatorTokens;
     private final String enrollmentKeyHash;
     private final String operatorTokenHash;
 
-    public Authenticator(Tokens.Verifier verifier, DeviceStore devices, String enrollmentKey, String operatorToken) {
+    public Authenticator(Tokens.Verifier verifier, DeviceStore devices, OperatorTokenStore operatorTokens,
+                         String enrollmentKey, String operatorToken) {
         this.verifier = Objects.requireNonNull(verifier);
         this.devices = Objects.requireNonNull(devices);
+        this.operatorTokens = Objects.requireNonNull(operatorTokens);
         this.enrollmentKeyHash = blankToNull(enrollmentKey);
         this.operatorTokenHash = blankToNull(operatorToken);
     }
 
+    private static final String PRINCIPAL = "edgesync.principal";
+
+    /** Authenticates the request and remembers who made it ({@link #principalOf}). */
     public Principal authenticate(Context ctx) {
-        return authenticate(bearer(ctx));
+        Principal p = authenticate(bearer(ctx));
+        ctx.attribute(PRINCIPAL, p);
+        return p;
+    }
+
+    /** Who made the request, once {@link #authenticate(Context)} accepted its credential; null before. */
+    public static Principal principalOf(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
     }
 
     /** The secret of {@code Authorization: Bearer ...}; 401 without one. */
@@ -48,7 +63,7 @@ public final class Authenticator {
             return new Principal(Principal.Kind.ENROLLMENT, "enrollment", null);
         }
         if (TokenHash.matches(secret, operatorTokenHash)) {
-            return new Principal(Principal.Kind.OPERATOR, "bootstrap", Principal.ROLE_OPERATOR);
+            return new Principal(Principal.Kind.OPERATOR, "bootstrap", Principal.ROLE_OPERATOR, "bootstrap");
         }
         try {
             return device(verifier.verify(secret, TokenKind.DEVICE), secret);
@@ -57,13 +72,40 @@ public final class Authenticator {
                 throw refused(e);
             }
         }
+        TokenClaims claims;
         try {
-            TokenClaims claims = verifier.verify(secret, TokenKind.OPERATOR);
-            String role = Principal.ROLE_VIEWER.equals(claims.role()) ? Principal.ROLE_VIEWER : Principal.ROLE_OPERATOR;
-            return new Principal(Principal.Kind.OPERATOR, claims.subject(), role);
+            claims = verifier.verify(secret, TokenKind.OPERATOR);
         } catch (InvalidTokenException e) {
             throw refused(e);
         }
+        return operator(claims);
+    }
+
+    private Principal operator(TokenClaims claims) {
+        if (!Principal.knownRole(claims.role())) {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "token carries no known role (operator or viewer)");
+        }
+        if (claims.tokenId() == null) {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "token has no id (jti)");
+        }
+        OperatorTokenStore.State state;
+        try {
+            state = operatorTokens.state(claims.tokenId());
+        } catch (SQLException e) {
+            throw unavailable();
+        }
+        if (state == null || !state.role().equals(claims.role())) {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "unknown operator token " + claims.tokenId());
+        }
+        if (state.revoked()) {
+            throw new ApiException(ErrorCode.TOKEN_REVOKED, "operator token " + claims.tokenId() + " is revoked");
+        }
+        return new Principal(Principal.Kind.OPERATOR, claims.subject(), state.role(), claims.tokenId());
+    }
+
+    private static ApiException unavailable() {
+        return new ApiException(ErrorCode.UNAVAILABLE, "database unavailable", java.util.Map.of(),
+                java.time.Duration.ofSeconds(1));
     }
 
     private Principal device(TokenClaims claims, String token) {
@@ -71,8 +113,7 @@ public final class Authenticator {
         try {
             state = devices.tokenState(claims.subject());
         } catch (SQLException e) {
-            throw new ApiException(ErrorCode.UNAVAILABLE, "database unavailable", java.util.Map.of(),
-                    java.time.Duration.ofSeconds(1));
+            throw unavailable();
         }
         if (state == null) {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "unknown device " + claims.subject());

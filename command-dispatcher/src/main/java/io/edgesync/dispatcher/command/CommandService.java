@@ -1,6 +1,10 @@
 package io.edgesync.dispatcher.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
+import io.edgesync.dispatcher.audit.AuditEvent;
+import io.edgesync.dispatcher.audit.AuditKind;
+import io.edgesync.dispatcher.audit.AuditLog;
 import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.device.DeviceStore;
 import io.edgesync.dispatcher.events.CommandEvent;
@@ -8,6 +12,7 @@ import io.edgesync.dispatcher.events.EventPublisher;
 import io.edgesync.shared.db.Transactions;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.json.Json;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -55,12 +60,10 @@ public final class CommandService {
         return timing;
     }
 
-    public CommandView create(String deviceId, String type, JsonNode payload, Long ttlSeconds) throws SQLException {
-        Duration ttl = ttlSeconds == null ? timing.defaultTtl() : Duration.ofSeconds(ttlSeconds);
-        if (ttl.compareTo(timing.maxTtl()) > 0) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "ttlSeconds must be at most "
-                    + timing.maxTtl().toSeconds(), Map.of("field", "ttlSeconds"), null);
-        }
+    /** Creates a pending command; the audit event {@code command.created} is written in its transaction. */
+    public CommandView create(String deviceId, String type, JsonNode payload, Long ttlSeconds, Actor actor)
+            throws SQLException {
+        Duration ttl = ttl(ttlSeconds);
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         CommandView command = tx.inTransaction(c -> {
@@ -69,11 +72,27 @@ public final class CommandService {
                 throw DeviceService.notFound(deviceId);
             }
             CommandStore.insert(c, id, deviceId, type, payload, now, now.plus(ttl), seq);
+            AuditLog.write(c, AuditEvent.success(AuditKind.COMMAND_CREATED, actor, deviceId, deviceId,
+                    detail(id, type), now));
             return CommandStore.get(c, id, false);
         });
         events.commandEvents(List.of(event(command, null, now)));
         created.accept(deviceId);
         return command;
+    }
+
+    /** The TTL asked for, or the default; more than the maximum is 400. */
+    Duration ttl(Long ttlSeconds) {
+        Duration ttl = ttlSeconds == null ? timing.defaultTtl() : Duration.ofSeconds(ttlSeconds);
+        if (ttl.compareTo(timing.maxTtl()) > 0) {
+            throw new ApiException(ErrorCode.INVALID_REQUEST, "ttlSeconds must be at most "
+                    + timing.maxTtl().toSeconds(), Map.of("field", "ttlSeconds"), null);
+        }
+        return ttl;
+    }
+
+    private static JsonNode detail(UUID commandId, String type) {
+        return Json.mapper().createObjectNode().put("commandId", commandId.toString()).put("commandType", type);
     }
 
     public CommandView get(UUID commandId) throws SQLException {
@@ -166,7 +185,7 @@ public final class CommandService {
     }
 
     /** pending or delivered → cancelled; cancelling again is a no-op; a finished command is 409. */
-    public CommandView cancel(UUID commandId) throws SQLException {
+    public CommandView cancel(UUID commandId, Actor actor) throws SQLException {
         Instant now = clock.instant();
         Changed changed = tx.inTransaction(c -> {
             CommandView command = CommandStore.get(c, commandId, true);
@@ -183,6 +202,8 @@ public final class CommandService {
                 throw conflict(command, "command is already " + command.status());
             }
             CommandStore.finish(c, command.commandId(), CommandStatus.CANCELLED, null, now);
+            AuditLog.write(c, AuditEvent.success(AuditKind.COMMAND_CANCELLED, actor, command.deviceId(),
+                    command.deviceId(), detail(commandId, command.commandType()), now));
             CommandView done = CommandStore.get(c, commandId, false);
             return new Changed(done, List.of(event(done, command.status(), now)));
         });
@@ -228,17 +249,17 @@ public final class CommandService {
     private static CommandView delivered(CommandView d, Instant now) {
         return new CommandView(d.commandId(), d.deviceId(), d.commandType(), d.payload(),
                 CommandStatus.DELIVERED.wire(), d.result(), d.seq(), d.createdAt(), d.expiresAt(), now.toString(),
-                d.deliveryCount() + 1, d.completedAt());
+                d.deliveryCount() + 1, d.completedAt(), d.groupId());
     }
 
-    private static CommandEvent event(CommandView c, String previous, Instant at) {
+    static CommandEvent event(CommandView c, String previous, Instant at) {
         return new CommandEvent(c.commandId(), c.deviceId(), c.commandType(), c.status(), previous,
-                c.deliveryCount(), at.toEpochMilli());
+                c.deliveryCount(), at.toEpochMilli(), c.groupId());
     }
 
-    private static CommandEvent event(CommandView c, CommandStatus status, String previous, Instant at) {
+    static CommandEvent event(CommandView c, CommandStatus status, String previous, Instant at) {
         return new CommandEvent(c.commandId(), c.deviceId(), c.commandType(), status.wire(), previous,
-                c.deliveryCount(), at.toEpochMilli());
+                c.deliveryCount(), at.toEpochMilli(), c.groupId());
     }
 
     private static ApiException notFound(UUID commandId) {

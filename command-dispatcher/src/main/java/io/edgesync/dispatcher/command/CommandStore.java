@@ -115,7 +115,7 @@ final class CommandStore {
         }
     }
 
-    private static List<CommandView> rows(PreparedStatement ps) throws SQLException {
+    static List<CommandView> rows(PreparedStatement ps) throws SQLException {
         List<CommandView> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -123,7 +123,8 @@ final class CommandStore {
                         rs.getString("command_type"), Columns.json(rs, "payload"), rs.getString("status"),
                         Columns.json(rs, "result"), rs.getLong("seq"), iso(Columns.instant(rs, "created_at")),
                         iso(Columns.instant(rs, "expires_at")), iso(Columns.instant(rs, "delivered_at")),
-                        rs.getInt("delivery_count"), iso(Columns.instant(rs, "completed_at"))));
+                        rs.getInt("delivery_count"), iso(Columns.instant(rs, "completed_at")),
+                        rs.getObject("group_id") == null ? null : rs.getObject("group_id").toString()));
             }
         }
         return out;

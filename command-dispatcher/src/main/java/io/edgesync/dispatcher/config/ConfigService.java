@@ -1,10 +1,15 @@
 package io.edgesync.dispatcher.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgesync.dispatcher.audit.Actor;
+import io.edgesync.dispatcher.audit.AuditEvent;
+import io.edgesync.dispatcher.audit.AuditKind;
+import io.edgesync.dispatcher.audit.AuditLog;
 import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.store.Columns;
 import io.edgesync.dispatcher.store.Sql;
 import io.edgesync.shared.db.Transactions;
+import io.edgesync.shared.json.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +32,8 @@ public final class ConfigService {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    public ConfigEntry put(String deviceId, String key, JsonNode value) throws SQLException {
+    /** Sets a desired key; the audit event {@code config.changed} (key and version, not the value) is written with it. */
+    public ConfigEntry put(String deviceId, String key, JsonNode value, Actor actor) throws SQLException {
         Instant now = clock.instant();
         return tx.inTransaction(c -> {
             long version;
@@ -48,6 +54,8 @@ public final class ConfigService {
                 Columns.setInstant(ps, 5, now);
                 ps.executeUpdate();
             }
+            AuditLog.write(c, AuditEvent.success(AuditKind.CONFIG_CHANGED, actor, deviceId, deviceId,
+                    Json.mapper().createObjectNode().put("key", key).put("version", version), now));
             return new ConfigEntry(key, value, version, now.toString());
         });
     }

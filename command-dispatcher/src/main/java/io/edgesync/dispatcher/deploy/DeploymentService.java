@@ -1,5 +1,6 @@
 package io.edgesync.dispatcher.deploy;
 
+import io.edgesync.dispatcher.audit.Actor;
 import io.edgesync.dispatcher.function.FunctionService;
 import io.edgesync.dispatcher.store.Columns;
 import io.edgesync.dispatcher.store.Sql;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Deployments of function versions to selectors (one device, a device type, a label): put (one version
  * of a function name per selector, so putting another version replaces it), list, get, delete, each
- * change written to {@code deployment_audit} in its own transaction, and the rollout of one deployment
+ * change written to the audit log ({@link DeploymentAudit}) in its own transaction, and the rollout of one deployment
  * over the devices it selects ({@link Rollouts}). What devices get is {@link Targets}.
  */
 public final class DeploymentService {
@@ -50,7 +51,7 @@ public final class DeploymentService {
     }
 
     /** Assigns the function version to the selector at the order; the same again changes nothing. */
-    public Put put(String functionId, DeploymentView.Selector selector, int order, String actor) throws SQLException {
+    public Put put(String functionId, DeploymentView.Selector selector, int order, Actor actor) throws SQLException {
         UUID fid = parseFunction(functionId);
         Instant now = clock.instant();
         Put put = tx.inTransaction(c -> {
@@ -86,7 +87,7 @@ public final class DeploymentService {
         if (put.changed()) {
             DeploymentView d = put.deployment();
             LOG.info("event=function_deployed deployment_id={} name={} version={} selector_type={} order={} actor={}",
-                    d.id(), d.name(), d.version(), d.selector().type(), d.order(), actor);
+                    d.id(), d.name(), d.version(), d.selector().type(), d.order(), actor.id());
         }
         return put;
     }
@@ -115,7 +116,7 @@ public final class DeploymentService {
     }
 
     /** Undeploys: devices it selected get remove_function (or another deployment's version) with their next plan. */
-    public void delete(String id, String actor) throws SQLException {
+    public void delete(String id, Actor actor) throws SQLException {
         UUID uuid = parse(id);
         Instant now = clock.instant();
         DeploymentView gone = tx.inTransaction(c -> {
@@ -128,7 +129,7 @@ public final class DeploymentService {
             return d;
         });
         LOG.info("event=function_undeployed deployment_id={} name={} version={} selector_type={} actor={}",
-                gone.id(), gone.name(), gone.version(), gone.selector().type(), actor);
+                gone.id(), gone.name(), gone.version(), gone.selector().type(), actor.id());
     }
 
     /** The rollout of one deployment: the state of each device its selector matches. */

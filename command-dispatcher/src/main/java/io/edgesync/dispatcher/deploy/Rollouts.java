@@ -37,7 +37,7 @@ final class Rollouts {
         summary.put("targeted", 0);
         STATES.forEach(s -> summary.put(s, 0));
         List<DeviceState> devices = new ArrayList<>();
-        for (String deviceId : matchedDevices(c, d.selector())) {
+        for (String deviceId : Selection.devices(c, d.selector())) {
             DeviceState state = state(c, d, deviceId);
             summary.merge("targeted", 1, Integer::sum);
             summary.merge(state.state(), 1, Integer::sum);
@@ -92,24 +92,5 @@ final class Rollouts {
                         Columns.instant(rs, "deployed_at").toString()} : null;
             }
         }
-    }
-
-    private static List<String> matchedDevices(Connection c, DeploymentView.Selector s) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(DeploymentService.SQL.get("devices-by-" + s.type()))) {
-            if ("label".equals(s.type())) {
-                int eq = s.value().indexOf('=');
-                ps.setString(1, s.value().substring(0, eq));
-                ps.setString(2, s.value().substring(eq + 1));
-            } else {
-                ps.setString(1, s.value());
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
     }
 }

@@ -1,6 +1,11 @@
 package io.edgesync.dispatcher.device;
 
-import io.edgesync.dispatcher.auth.Principal;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgesync.dispatcher.audit.Actor;
+import io.edgesync.dispatcher.audit.AuditEvent;
+import io.edgesync.dispatcher.audit.AuditKind;
+import io.edgesync.dispatcher.audit.AuditLog;
 import io.edgesync.dispatcher.auth.TokenHash;
 import io.edgesync.dispatcher.events.Outbox;
 import io.edgesync.dispatcher.events.OutboxRelay;
@@ -54,34 +59,44 @@ public final class DeviceService {
         this.offlineAfter = Objects.requireNonNull(offlineAfter);
     }
 
-    public IssuedToken register(NewDevice request) throws SQLException {
-        return register(request, null);
-    }
-
     /**
      * Registers a new device; for an existing device id, re-enrols it when {@code previousToken} is its
      * current token (expired or not): a new token exactly as rotation issues. A revoked device is
-     * refused (403 TOKEN_REVOKED); an existing device without such a token is a 409 conflict.
+     * refused (403 TOKEN_REVOKED); an existing device without such a token is a 409 conflict. The audit
+     * event {@code device.registered} is written in the transaction of the registration.
      */
-    public IssuedToken register(NewDevice request, String previousToken) throws SQLException {
+    public IssuedToken register(NewDevice request, String previousToken, Actor actor) throws SQLException {
         NewDevice d = request.deviceId() != null ? request
                 : new NewDevice("dev-" + UUID.randomUUID(), request.name(), request.deviceType(), request.location(),
                         request.metadata());
         Tokens.Issued issued = issuer.issue(d.deviceId(), TokenKind.DEVICE, "device", 1, tokenTtl);
         Instant now = clock.instant();
-        UUID announced = store.transactions().inTransaction(c ->
-                DeviceStore.insert(c, d, TokenHash.of(issued.token()), issued.claims().expiresAt(), now)
-                        ? announce(c, new RegistryEntry(d.deviceId(), RegistryEntry.ACTIVE, 1, now.toEpochMilli()))
-                        : null);
+        UUID announced = store.transactions().inTransaction(c -> {
+            if (!DeviceStore.insert(c, d, TokenHash.of(issued.token()), issued.claims().expiresAt(), now)) {
+                return null;
+            }
+            AuditLog.write(c, AuditEvent.success(AuditKind.DEVICE_REGISTERED, actor, d.deviceId(), d.deviceId(),
+                    registration(d, 1, false), now));
+            return announce(c, new RegistryEntry(d.deviceId(), RegistryEntry.ACTIVE, 1, now.toEpochMilli()));
+        });
         if (announced == null) {
             TokenClaims claims = previousToken == null ? null : claimsOf(previousToken, d.deviceId());
             if (claims != null) {
-                return reenrol(d.deviceId(), previousToken, claims.tokenVersion());
+                return reenrol(d, previousToken, claims.tokenVersion(), actor);
             }
             throw alreadyRegistered(d.deviceId());
         }
         relay.awaitPublished(announced, publishWait);
         return new IssuedToken(d.deviceId(), issued.token(), issued.claims().expiresAt().toString(), 1);
+    }
+
+    private static JsonNode registration(NewDevice d, long tokenVersion, boolean reenrolment) {
+        ObjectNode detail = Json.mapper().createObjectNode().put("deviceType", d.deviceType())
+                .put("tokenVersion", tokenVersion);
+        if (reenrolment) {
+            detail.put("reenrolment", true);
+        }
+        return detail;
     }
 
     /** The claims of a device token we signed for this device, expired or not; null otherwise. */
@@ -95,7 +110,9 @@ public final class DeviceService {
     }
 
     /** The previous token is signed by us for this device; it must also be the device's current one. */
-    private IssuedToken reenrol(String deviceId, String previousToken, long tokenVersion) throws SQLException {
+    private IssuedToken reenrol(NewDevice d, String previousToken, long tokenVersion, Actor actor)
+            throws SQLException {
+        String deviceId = d.deviceId();
         TokenChange change = store.transactions().inTransaction(c -> {
             DeviceStore.TokenState state = DeviceStore.lockTokenState(c, deviceId);
             if (state == null) {
@@ -105,7 +122,10 @@ public final class DeviceService {
             if (state.tokenVersion() != tokenVersion || !TokenHash.matches(previousToken, state.tokenHash())) {
                 throw alreadyRegistered(deviceId);
             }
-            return issue(c, deviceId, state.tokenVersion() + 1);
+            TokenChange t = issue(c, deviceId, state.tokenVersion() + 1);
+            AuditLog.write(c, AuditEvent.success(AuditKind.DEVICE_REGISTERED, actor, deviceId, deviceId,
+                    registration(d, state.tokenVersion() + 1, true), clock.instant()));
+            return t;
         });
         return published(change);
     }
@@ -114,18 +134,13 @@ public final class DeviceService {
         return new ApiException(ErrorCode.CONFLICT, "device " + deviceId + " is already registered");
     }
 
-    /** By an operator: a new token; every older one of the device stops working, a revoked device is active again. */
-    public IssuedToken rotate(String deviceId) throws SQLException {
-        return rotate(deviceId, null);
-    }
-
     /**
      * A new token; every older one of the device stops working. With {@code presentedToken} (the
      * device rotating its own token) the row is locked and the presented token must still be the
      * current one and not revoked, so a revocation committed meanwhile always wins (403
      * TOKEN_REVOKED). Without it (an operator) a revoked device becomes active again.
      */
-    public IssuedToken rotate(String deviceId, String presentedToken) throws SQLException {
+    public IssuedToken rotate(String deviceId, String presentedToken, Actor actor) throws SQLException {
         TokenChange change = store.transactions().inTransaction(c -> {
             DeviceStore.TokenState state = DeviceStore.lockTokenState(c, deviceId);
             if (state == null) {
@@ -137,13 +152,17 @@ public final class DeviceService {
                     throw new ApiException(ErrorCode.TOKEN_REVOKED, "token revoked or replaced by a newer one");
                 }
             }
-            return issue(c, deviceId, state.tokenVersion() + 1);
+            TokenChange t = issue(c, deviceId, state.tokenVersion() + 1);
+            AuditLog.write(c, AuditEvent.success(AuditKind.DEVICE_TOKEN_ROTATED, actor, deviceId, deviceId,
+                    Json.mapper().createObjectNode().put("tokenVersion", state.tokenVersion() + 1)
+                            .put("wasRevoked", RegistryEntry.REVOKED.equals(state.status())), clock.instant()));
+            return t;
         });
         return published(change);
     }
 
     /** Every token of the device stops working until an operator gives it a new one by rotation. */
-    public RegistryEntry revoke(String deviceId) throws SQLException {
+    public RegistryEntry revoke(String deviceId, Actor actor) throws SQLException {
         Instant now = clock.instant();
         RegistryChange change = store.transactions().inTransaction(c -> {
             DeviceStore.TokenState state = DeviceStore.lockTokenState(c, deviceId);
@@ -153,6 +172,8 @@ public final class DeviceService {
             long next = state.tokenVersion() + 1;
             DeviceStore.revokeToken(c, deviceId, next);
             RegistryEntry entry = new RegistryEntry(deviceId, RegistryEntry.REVOKED, next, now.toEpochMilli());
+            AuditLog.write(c, AuditEvent.success(AuditKind.DEVICE_TOKEN_REVOKED, actor, deviceId, deviceId,
+                    Json.mapper().createObjectNode().put("tokenVersion", next), now));
             return new RegistryChange(entry, announce(c, entry));
         });
         relay.awaitPublished(change.outboxId(), publishWait);
@@ -218,14 +239,6 @@ public final class DeviceService {
             throw notFound(deviceId);
         }
         return view;
-    }
-
-    /** An operator API token of the given role (operator or viewer). */
-    public Tokens.Issued operatorToken(String name, String role, Duration ttl) {
-        if (!Principal.ROLE_OPERATOR.equals(role) && !Principal.ROLE_VIEWER.equals(role)) {
-            throw new ApiException(ErrorCode.INVALID_REQUEST, "role must be operator or viewer");
-        }
-        return issuer.issue(name, TokenKind.OPERATOR, role, 0, ttl);
     }
 
     private Instant offlineBefore() {

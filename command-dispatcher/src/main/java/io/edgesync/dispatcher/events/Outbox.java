@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -30,5 +31,24 @@ public final class Outbox {
             ps.executeUpdate();
         }
         return id;
+    }
+
+    /** A record to add. */
+    public record Entry(String topic, String key, String payload, Instant createdAt) {
+    }
+
+    /** Adds the records in one batch. */
+    public static void addAll(Connection c, List<Entry> entries) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SQL.get("add"))) {
+            for (Entry e : entries) {
+                ps.setObject(1, UUID.randomUUID());
+                ps.setString(2, e.topic());
+                ps.setString(3, e.key());
+                ps.setString(4, e.payload());
+                Columns.setInstant(ps, 5, e.createdAt());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 }

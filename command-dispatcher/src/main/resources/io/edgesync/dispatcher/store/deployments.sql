@@ -67,12 +67,13 @@ DELETE FROM node_function_deployments WHERE device_id = ?;
 INSERT INTO node_function_deployments (device_id, name, function_id, version, hash, apply_order, deployed_at)
 VALUES (?, ?, ?, ?, ?, ?, ?);
 
--- name: audit-insert
-INSERT INTO deployment_audit (event_id, at, actor, action, deployment_id, function_id, function_name, version,
-                              selector_type, selector_value, apply_order)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
-
 -- name: audit-list
-SELECT event_id, at, actor, action, deployment_id, function_id, function_name, version, selector_type,
-       selector_value, apply_order
-FROM deployment_audit WHERE (CAST(? AS UUID) IS NULL OR deployment_id = ?) ORDER BY at DESC, event_id LIMIT ?;
+-- the deployment trail, kept in the security audit log (kinds deployment.*, subject the deployment id)
+SELECT event_id, at, actor_id, kind, subject, detail
+FROM audit_events
+WHERE kind IN ('deployment.deployed', 'deployment.replaced', 'deployment.undeployed')
+  AND (CAST(? AS TEXT) IS NULL OR subject = ?)
+ORDER BY at DESC, event_id LIMIT ?;
+
+-- name: devices-by-ids
+SELECT device_id FROM devices WHERE device_id = ANY(?) ORDER BY device_id;

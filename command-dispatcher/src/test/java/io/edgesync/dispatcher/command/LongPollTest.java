@@ -149,6 +149,6 @@ class LongPollTest {
     }
 
     private static CommandView command(String id) {
-        return new CommandView(id, "d", "t", null, "delivered", null, 1, null, null, null, 1, null);
+        return new CommandView(id, "d", "t", null, "delivered", null, 1, null, null, null, 1, null, null);
     }
 }

@@ -21,7 +21,8 @@ import java.util.Objects;
  * {@code POST /telemetry} on 127.0.0.1, for sensors written in any language: one record or an
  * array, validated like the gateway, stored all or none. 201 {@code {"stored": n}}; 400
  * {@code malformed_body} or {@code invalid_request} (nothing stored); 503 {@code unavailable}
- * with reason {@code store_full} under reject-new.
+ * with reason {@code store_full} under reject-new. {@code POST /sync-now} starts an upload cycle
+ * (telemetry and tables) at once: 202 {@code {"syncRequested": true}}.
  */
 public final class LocalIngestServer implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
@@ -38,6 +39,10 @@ public final class LocalIngestServer implements AutoCloseable {
         AgentMetrics.bind(metrics, agent);
         Javalin app = HttpServers.create("edge-agent", metrics, () -> true, MAX_BODY_BYTES);
         app.post("/telemetry", ctx -> ingest(agent, ctx));
+        app.post("/sync-now", ctx -> {
+            agent.requestSync();
+            ctx.status(202).json(Map.of("syncRequested", true));
+        });
         app.start("127.0.0.1", port);
         return new LocalIngestServer(app);
     }

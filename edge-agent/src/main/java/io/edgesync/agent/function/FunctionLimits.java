@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /** The limits one edge function runs under: wall-clock time per call and linear memory in 64 KiB pages. */
 public record FunctionLimits(Duration timePerCall, int maxMemoryPages) {
-    public static final FunctionLimits DEFAULT = new FunctionLimits(Duration.ofMillis(200), 256);
+    public static final FunctionLimits DEFAULT = new FunctionLimits(Duration.ofMillis(500), 256);
 
     public FunctionLimits {
         Objects.requireNonNull(timePerCall, "timePerCall");

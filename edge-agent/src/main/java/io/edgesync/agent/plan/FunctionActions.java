@@ -3,10 +3,9 @@ package io.edgesync.agent.plan;
 import java.util.List;
 
 /**
- * The function half of a sync plan: deploying and removing edge functions on this device. The
- * edge-functions feature implements it; until it is wired, {@link #UNSUPPORTED} fails every function
- * action permanently ("functions not supported"), so a plan with functions is acknowledged failed
- * once and not retried in a loop.
+ * The function half of a sync plan: deploying and removing edge functions on this device, implemented
+ * by {@code io.edgesync.agent.function.EdgeFunctions}. {@link #UNSUPPORTED} fails every function action
+ * permanently ("functions not supported"), for runners built without functions.
  */
 public interface FunctionActions {
     /** A function installed on this device, as reported in a sync acknowledgement's state. */
@@ -27,8 +26,11 @@ public interface FunctionActions {
         }
     }
 
-    /** Downloads the module from {@code url}, checks it against {@code hash} and installs it. */
-    void deploy(String id, String name, String version, String hash, String url) throws Failed;
+    /**
+     * Downloads the module from {@code url}, checks it against {@code hash} and installs it, to run in
+     * ascending {@code order} (ties by name); it replaces a function of the same name.
+     */
+    void deploy(String id, String name, String version, String hash, String url, int order) throws Failed;
 
     void remove(String id) throws Failed;
 
@@ -37,7 +39,8 @@ public interface FunctionActions {
 
     FunctionActions UNSUPPORTED = new FunctionActions() {
         @Override
-        public void deploy(String id, String name, String version, String hash, String url) throws Failed {
+        public void deploy(String id, String name, String version, String hash, String url, int order)
+                throws Failed {
             throw new Failed("functions not supported by this agent (deploy " + name + " " + version + ")", false,
                     null);
         }

@@ -75,7 +75,7 @@ public final class PlanRunner {
                 boolean present = functions.installed().stream().anyMatch(f -> f.id().equals(a.id())
                         && Objects.equals(f.version(), a.version()) && Objects.equals(f.hash(), a.hash()));
                 if (!present) {
-                    functions.deploy(a.id(), a.name(), a.version(), a.hash(), a.url());
+                    functions.deploy(a.id(), a.name(), a.version(), a.hash(), a.url(), a.order());
                 }
             }
             case SyncPlan.REMOVE_FUNCTION -> {

@@ -14,9 +14,9 @@ public record SyncPlan(String syncId, String syncType, List<Action> actions, Str
     public static final String DEPLOY_FUNCTION = "deploy_function";
     public static final String REMOVE_FUNCTION = "remove_function";
 
-    /** One action; the fields its type does not use are null. */
+    /** One action; the fields its type does not use are null ({@code order} 0). */
     public record Action(String type, long schemaVersion, String description, String upSql, String id, String name,
-                         String version, String hash, String url) {
+                         String version, String hash, String url, int order) {
     }
 
     public boolean empty() {
@@ -29,10 +29,11 @@ public record SyncPlan(String syncId, String syncType, List<Action> actions, Str
             String type = a.path("type").asText();
             if (APPLY_SCHEMA.equals(type)) {
                 actions.add(new Action(type, a.path("version").asLong(), a.path("description").asText(null),
-                        a.path("upSql").asText(), null, null, null, null, null));
+                        a.path("upSql").asText(), null, null, null, null, null, 0));
             } else {
                 actions.add(new Action(type, 0, null, null, a.path("id").asText(null), a.path("name").asText(null),
-                        a.path("version").asText(null), a.path("hash").asText(null), a.path("url").asText(null)));
+                        a.path("version").asText(null), a.path("hash").asText(null), a.path("url").asText(null),
+                        a.path("order").asInt(0)));
             }
         }
         return new SyncPlan(text(body.get("syncId")), body.path("syncType").asText(null), List.copyOf(actions),

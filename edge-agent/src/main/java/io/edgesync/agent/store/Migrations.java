@@ -19,7 +19,7 @@ import java.util.Objects;
  */
 final class Migrations {
     static final List<String> FILES = List.of("V1__edge_store.sql", "V2__pruning_index.sql",
-            "V3__edge_schema_history.sql");
+            "V3__edge_schema_history.sql", "V4__edge_functions.sql", "V5__table_sync.sql");
 
     private Migrations() {
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgesync.agent.store.CommandQueue;
 import io.edgesync.agent.store.LocalStore;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.json.Json;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

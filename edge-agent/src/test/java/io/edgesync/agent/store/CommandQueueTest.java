@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgesync.testsupport.TempDirs;
+import io.edgesync.embedded.TempDirs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgesync.testsupport.TempDirs;
+import io.edgesync.embedded.TempDirs;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;

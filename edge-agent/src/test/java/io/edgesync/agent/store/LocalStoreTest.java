@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.model.TelemetryRecord;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

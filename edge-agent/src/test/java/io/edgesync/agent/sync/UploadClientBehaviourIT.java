@@ -12,7 +12,7 @@ import io.edgesync.agent.store.LocalStore;
 import io.edgesync.agent.store.StoreOptions;
 import io.edgesync.agent.store.SyncLog;
 import io.edgesync.agent.store.SyncLogEntry;
-import io.edgesync.testsupport.TempDirs;
+import io.edgesync.embedded.TempDirs;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -89,7 +89,11 @@ public final class HttpServers {
         });
     }
 
+    /** The request attribute holding the error code of the refusal {@link #respond} wrote (for audit logs). */
+    public static final String ERROR_CODE_ATTRIBUTE = "edgesync.error-code";
+
     public static void respond(Context ctx, ApiException e) {
+        ctx.attribute(ERROR_CODE_ATTRIBUTE, e.code().wire());
         if (e.retryAfter() != null) {
             ctx.header("Retry-After", Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000)));
         }

@@ -44,6 +44,9 @@ public final class Topics {
     private static final Map<String, String> DELETE_30D = Map.of(
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
             TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(30).toMillis()));
+    private static final Map<String, String> DELETE_90D = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(90).toMillis()));
     private static final Map<String, String> COMPACT = Map.of(
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
 
@@ -68,6 +71,9 @@ public final class Topics {
     /** Command state changes. Key: deviceId. */
     public static final Topic<String, JsonNode> COMMAND_EVENTS =
             new Topic<>("command.events", KEY, JSON, DELETE_30D);
+    /** Security audit events of the dispatcher (also in its table audit_events). Key: the event's subject. */
+    public static final Topic<String, JsonNode> AUDIT_EVENTS =
+            new Topic<>("audit.events", KEY, JSON, DELETE_90D);
 
     /** Header of the table-row topics naming the row's table (also in the value). */
     public static final String HEADER_TABLE = "table";
@@ -82,7 +88,7 @@ public final class Topics {
             new Topic<>("sync.table-registry", KEY, new JsonSerde<>(TableDefinition.class), COMPACT);
 
     public static final List<Topic<?, ?>> ALL = List.of(TELEMETRY_RAW, TELEMETRY_CLEAN, TELEMETRY_CONFLICTS,
-            TELEMETRY_DLQ, DEVICE_REGISTRY, DEVICE_SYNC_STATS, COMMAND_EVENTS, TABLE_ROWS_RAW, TABLE_ROWS_CLEAN,
+            TELEMETRY_DLQ, DEVICE_REGISTRY, DEVICE_SYNC_STATS, COMMAND_EVENTS, AUDIT_EVENTS, TABLE_ROWS_RAW, TABLE_ROWS_CLEAN,
             SYNC_TABLE_REGISTRY);
 
     private Topics() {

@@ -9,7 +9,7 @@ import java.util.Set;
  */
 public final class EdgeInternalTables {
     public static final Set<String> NAMES = Set.of("telemetry_data", "device_config", "command_queue", "sync_log",
-            "agent_state", "edge_schema_history");
+            "agent_state", "edge_schema_history", "edge_functions", "table_sync_runs", "table_sync_rejected");
 
     private EdgeInternalTables() {
     }

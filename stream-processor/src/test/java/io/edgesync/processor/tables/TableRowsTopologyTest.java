@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.StreamProcessor;
 import io.edgesync.processor.topology.DeadLetters;
@@ -11,7 +12,6 @@ import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.tables.TableRow;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

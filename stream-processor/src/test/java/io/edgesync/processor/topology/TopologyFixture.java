@@ -1,5 +1,6 @@
 package io.edgesync.processor.topology;
 
+import io.edgesync.embedded.TempDirs;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.StreamProcessor;
 import io.edgesync.processor.state.IdentityState;
@@ -9,7 +10,6 @@ import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.DeviceSyncStats;
 import io.edgesync.shared.model.TelemetryRecord;
-import io.edgesync.testsupport.TempDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
