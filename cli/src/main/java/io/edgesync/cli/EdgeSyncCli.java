@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
             io.edgesync.cli.stats.StatsCommand.class,
             io.edgesync.cli.agent.AgentCommand.class, io.edgesync.cli.replay.ReplayCommand.class,
             io.edgesync.cli.functions.FunctionsCommand.class, io.edgesync.cli.functions.DeploymentsCommand.class,
+            io.edgesync.cli.ops.DevicesCommand.class, io.edgesync.cli.ops.CommandsCommand.class,
+            io.edgesync.cli.ops.ConfigCommand.class, io.edgesync.cli.ops.StatusCommand.class,
+            io.edgesync.cli.ops.DlqCommand.class,
             CommandLine.HelpCommand.class})
 public final class EdgeSyncCli implements Runnable {
 

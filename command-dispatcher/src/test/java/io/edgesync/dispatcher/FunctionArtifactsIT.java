@@ -46,17 +46,17 @@ class FunctionArtifactsIT {
     static Harness h;
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
-    /** A minimal module exporting memory, alloc(i32)->i32 and process(i32,i32)->i32; {@code k} is process's result. */
+    /** A minimal module exporting memory, alloc(i32)->i32 and process(i32,i32)->i64; {@code k} (0-63) is process's result. */
     static byte[] module(int k) {
         return bytes(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-                0x01, 0x0c, 0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f,
+                0x01, 0x0c, 0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7e,
                 0x03, 0x03, 0x02, 0x00, 0x01,
                 0x05, 0x03, 0x01, 0x00, 0x01,
                 0x07, 0x1c, 0x03,
                 0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00,
                 0x05, 'a', 'l', 'l', 'o', 'c', 0x00, 0x00,
                 0x07, 'p', 'r', 'o', 'c', 'e', 's', 's', 0x00, 0x01,
-                0x0a, 0x0b, 0x02, 0x04, 0x00, 0x41, 0x00, 0x0b, 0x04, 0x00, 0x41, k, 0x0b);
+                0x0a, 0x0b, 0x02, 0x04, 0x00, 0x41, 0x00, 0x0b, 0x04, 0x00, 0x42, k, 0x0b);
     }
 
     static byte[] bytes(int... values) {
@@ -166,6 +166,35 @@ class FunctionArtifactsIT {
         assertEquals("payload_too_large", big.errorCode());
         Api.Response badName = upload(h, "../etc", "1", module(1));
         assertEquals(400, badName.status(), badName.raw());
+    }
+
+    @Test
+    void aModuleBreakingTheAbiIs400NamingWhatIsWrong() throws Exception {
+        // GIVEN modules that are WebAssembly but break the edge ABI (the agent would refuse them at load)
+        byte[] memoryOnly = bytes(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01,
+                0x07, 0x0a, 0x01, 0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00);
+        Path fixtures = Path.of(System.getProperty("user.dir")).getParent().resolve("examples/functions/fixtures");
+        Map<String, byte[]> modules = Map.of(
+                "no-alloc", memoryOnly,
+                "wrong-signature", java.nio.file.Files.readAllBytes(fixtures.resolve("wrongsig.wasm")),
+                "imports", java.nio.file.Files.readAllBytes(fixtures.resolve("importer.wasm")));
+        Map<String, String> expected = Map.of(
+                "no-alloc", "does not export function 'alloc'",
+                "wrong-signature", "export 'process' is (i32, i32) -> i32; the edge ABI needs (i32, i32) -> i64",
+                "imports", "imports wasi_snapshot_preview1.fd_write; edge functions may import nothing");
+        for (Map.Entry<String, byte[]> m : modules.entrySet()) {
+            // WHEN each is uploaded
+            Api.Response r = upload(h, "abi-" + m.getKey(), "1", m.getValue());
+            // THEN it is refused with 400 in the error shape, naming the ABI problem, and nothing is stored
+            assertEquals(400, r.status(), m.getKey() + ": " + r.raw());
+            assertEquals("invalid_request", r.errorCode(), r.raw());
+            assertEquals("file", r.body().path("error").path("details").path("field").asText(), r.raw());
+            String message = r.body().path("error").path("message").asText();
+            assertTrue(message.startsWith("file breaks the edge ABI: "), message);
+            assertTrue(message.contains(expected.get(m.getKey())), m.getKey() + ": " + message);
+            assertEquals(0, h.api.get("/api/v1/functions?name=abi-" + m.getKey(), h.operator()).body()
+                    .path("functions").size());
+        }
     }
 
     @Test

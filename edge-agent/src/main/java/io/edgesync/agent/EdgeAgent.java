@@ -3,6 +3,7 @@ package io.edgesync.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgesync.agent.cloud.CloudLink;
+import io.edgesync.agent.cloud.CommandHandler;
 import io.edgesync.agent.cloud.BuiltInCommands;
 import io.edgesync.agent.cloud.CommandRunner;
 import io.edgesync.agent.cloud.DispatcherClient;
@@ -10,6 +11,7 @@ import io.edgesync.agent.function.EdgeFunctions;
 import io.edgesync.agent.function.FunctionPipeline;
 import io.edgesync.agent.function.FunctionStats;
 import io.edgesync.agent.function.ModuleDownloader;
+import io.edgesync.agent.function.RunFunctionCommand;
 import io.edgesync.agent.plan.NodeSync;
 import io.edgesync.agent.plan.PlanRunner;
 import io.edgesync.agent.store.CommandQueue;
@@ -37,6 +39,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -89,8 +92,10 @@ public final class EdgeAgent implements AutoCloseable {
         if (config.dispatcherUrl() != null) {
             dispatcher = new DispatcherClient(http, config.dispatcherUrl(), this::token, config.requestTimeout());
             DeviceConfigStore deviceConfig = new DeviceConfigStore(store);
-            CommandRunner runner = new CommandRunner(new CommandQueue(store),
+            Map<String, CommandHandler> handlers = new HashMap<>(
                     BuiltInCommands.handlers(clock, this::syncNow, this::syncConfigNow, this::wakeNodeSync));
+            handlers.put(RunFunctionCommand.TYPE, new RunFunctionCommand(functions::active, pipeline.stats()));
+            CommandRunner runner = new CommandRunner(new CommandQueue(store), handlers);
             cloud = new CloudLink(config.deviceId(), VERSION, dispatcher, runner, deviceConfig, store,
                     this::pendingCount, clock);
             enroller = new Enroller(store, dispatcher);

@@ -7,13 +7,13 @@ import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
 /**
- * Where the dispatcher is and the operator token ({@code --dispatcher}, {@code --token}, or the
- * environment), and how answers are shown: the JSON body on stdout; an error's body on stderr with
+ * Where the dispatcher is and the operator token ({@code --dispatcher}; {@code --token}, the
+ * environment, or {@code --token-file}), and how answers are shown: the JSON body on stdout; an error's body on stderr with
  * exit code 1; an unreachable dispatcher exit code 2.
  */
-final class ApiOptions {
-    static final int ERROR = 1;
-    static final int UNREACHABLE = 2;
+public final class ApiOptions {
+    public static final int ERROR = 1;
+    public static final int UNREACHABLE = 2;
 
     @Option(names = "--dispatcher", scope = picocli.CommandLine.ScopeType.INHERIT, defaultValue = "${env:EDGESYNC_DISPATCHER_URL:-http://127.0.0.1:7071}",
             description = "Dispatcher base URL (env EDGESYNC_DISPATCHER_URL; default ${DEFAULT-VALUE}).")
@@ -23,24 +23,43 @@ final class ApiOptions {
             description = "Operator (or viewer, for reads) token (env EDGESYNC_OPERATOR_TOKEN).")
     String token;
 
+    @Option(names = "--token-file", scope = picocli.CommandLine.ScopeType.INHERIT,
+            defaultValue = "${env:EDGESYNC_OPERATOR_TOKEN_FILE}", paramLabel = "FILE",
+            description = "File holding the token, used when --token and EDGESYNC_OPERATOR_TOKEN are not set "
+                    + "(env EDGESYNC_OPERATOR_TOKEN_FILE).")
+    java.nio.file.Path tokenFile;
+
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
     picocli.CommandLine.Model.CommandSpec mixee;
 
-    OperatorApi api() {
-        if (token == null || token.isBlank()) {
-            throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
-                    "an operator token is required: --token or EDGESYNC_OPERATOR_TOKEN");
+    public OperatorApi api() {
+        String t = token;
+        if ((t == null || t.isBlank()) && tokenFile != null) {
+            try {
+                t = java.nio.file.Files.readString(tokenFile).strip();
+            } catch (IOException e) {
+                throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
+                        "cannot read --token-file " + tokenFile + ": " + e.getMessage());
+            }
         }
-        return new OperatorApi(dispatcher, token);
+        if (t == null || t.isBlank()) {
+            throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
+                    "an operator token is required: --token, EDGESYNC_OPERATOR_TOKEN or --token-file");
+        }
+        return new OperatorApi(dispatcher, t);
+    }
+
+    public String dispatcher() {
+        return dispatcher;
     }
 
     /** A call that may fail to reach the dispatcher. */
-    interface Call {
+    public interface Call {
         OperatorApi.Answer run(OperatorApi api) throws IOException, InterruptedException;
     }
 
     /** Runs the call and prints its answer; returns the exit code. */
-    int print(Call call, PrintWriter out, PrintWriter err) {
+    public int print(Call call, PrintWriter out, PrintWriter err) {
         try {
             OperatorApi.Answer a = call.run(api());
             return show(a, out, err);
@@ -53,7 +72,7 @@ final class ApiOptions {
         }
     }
 
-    static int show(OperatorApi.Answer a, PrintWriter out, PrintWriter err) {
+    public static int show(OperatorApi.Answer a, PrintWriter out, PrintWriter err) {
         if (a.ok()) {
             if (a.body().length > 0) {
                 out.println(pretty(a.text()));
@@ -66,7 +85,7 @@ final class ApiOptions {
         return ERROR;
     }
 
-    static String pretty(String json) {
+    public static String pretty(String json) {
         try {
             JsonNode node = Json.mapper().readTree(json);
             return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);

@@ -15,14 +15,14 @@ import java.util.UUID;
  * The dispatcher's operator API as the CLI calls it: JSON requests with the operator token, a
  * multipart upload, and redirects left to the caller (a signed URL must be fetched without the token).
  */
-final class OperatorApi {
+public final class OperatorApi {
     /** An answer: status and body (JSON, or the bytes of a download). */
-    record Answer(int status, byte[] body, String location) {
-        String text() {
+    public record Answer(int status, byte[] body, String location) {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        boolean ok() {
+        public boolean ok() {
             return status >= 200 && status < 300;
         }
     }
@@ -32,22 +32,28 @@ final class OperatorApi {
     private final String base;
     private final String token;
 
-    OperatorApi(String base, String token) {
+    public OperatorApi(String base, String token) {
         this.base = Objects.requireNonNull(base).replaceAll("/+$", "");
         this.token = Objects.requireNonNull(token);
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    public Answer get(String path) throws IOException, InterruptedException {
         return send(request(path).GET());
     }
 
-    Answer delete(String path) throws IOException, InterruptedException {
+    public Answer delete(String path) throws IOException, InterruptedException {
         return send(request(path).DELETE());
     }
 
-    Answer put(String path, String json) throws IOException, InterruptedException {
+    public Answer put(String path, String json) throws IOException, InterruptedException {
         return send(request(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** {@code POST} of a JSON body ({@code null}: none). */
+    public Answer post(String path, String json) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** {@code POST multipart/form-data} with text fields and one file field named {@code file}. */

@@ -14,12 +14,10 @@ import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.json.Json;
 import io.edgesync.testsupport.Await;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,7 +45,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EdgeFunctionsIT {
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-    static final Path FUNCTIONS = Path.of(System.getProperty("user.dir")).getParent().resolve("examples/functions");
     static final String DEVICE = "fn-device-1";
     static Path dir;
     static ControlPlane plane;
@@ -85,7 +82,7 @@ class EdgeFunctionsIT {
         JsonNode tag = upload("tag", "1.0.0", module("tag.wasm"));
         deploy(tag, 10);
         assertEquals(List.of(new FunctionActions.Installed(tag.path("id").asText(), "tag", "1.0.0",
-                tag.path("hash").asText())), agent.functions().installed());
+                tag.path("hash").asText(), 10)), agent.functions().installed());
 
         // WHEN readings are written at the edge and synced
         for (int i = 0; i < 5; i++) {
@@ -168,7 +165,7 @@ class EdgeFunctionsIT {
     }
 
     static byte[] module(String file) throws Exception {
-        return Files.readAllBytes(FUNCTIONS.resolve(file));
+        return FunctionUploads.module(file);
     }
 
     /** Deploys as a sync plan's deploy_function does: with the signed URL the dispatcher redirects to. */
@@ -184,22 +181,7 @@ class EdgeFunctionsIT {
     }
 
     static JsonNode upload(String name, String version, byte[] wasm) throws Exception {
-        String boundary = "edgesync-functions-it";
-        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" + name + "\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n" + version + "\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"function.wasm\"\r\n"
-                + "Content-Type: application/wasm\r\n\r\n";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(head.getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(wasm);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(plane.dispatcherUrl() + "/api/v1/functions"))
-                .header("Authorization", "Bearer " + plane.credentials().operatorToken())
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, r.statusCode(), r.body());
-        return Json.mapper().readTree(r.body());
+        return FunctionUploads.upload(plane, name, version, wasm);
     }
 
     static long count(String where) throws Exception {

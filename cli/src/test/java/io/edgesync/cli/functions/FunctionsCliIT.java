@@ -42,10 +42,10 @@ class FunctionsCliIT {
     @RegisterExtension
     static final PostgresExtension PG = new PostgresExtension();
 
-    /** The smallest module with the edge ABI's exports: memory, alloc(i32)->i32, process(i32,i32)->i32. */
-    static final byte[] MODULE = HexFormat.of().parseHex("0061736d01000000" + "010c0260017f017f60027f7f017f"
+    /** The smallest module with the edge ABI's exports: memory, alloc(i32)->i32, process(i32,i32)->i64. */
+    static final byte[] MODULE = HexFormat.of().parseHex("0061736d01000000" + "010c0260017f017f60027f7f017e"
             + "030302000105030100010" + "71c03066d656d6f7279020005616c6c6f6300000770726f636573730001"
-            + "0a0b02040041000b040041010b");
+            + "0a0b02040041000b040042010b");
 
     record Run(int exit, String out, String err) {
         JsonNode json() throws Exception {

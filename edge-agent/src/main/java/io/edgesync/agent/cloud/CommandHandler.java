@@ -18,4 +18,9 @@ public interface CommandHandler {
 
     /** @param payload the command's payload, possibly null */
     Outcome handle(JsonNode payload) throws Exception;
+
+    /** True when an executed outcome's result is JSON text, acknowledged as JSON rather than as a string. */
+    default boolean jsonResult() {
+        return false;
+    }
 }

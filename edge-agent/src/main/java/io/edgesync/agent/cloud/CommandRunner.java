@@ -84,7 +84,7 @@ public final class CommandRunner {
         int acked = 0;
         for (CommandQueue.QueuedCommand c : queue.unacknowledged()) {
             try {
-                client.ack(c.commandId(), "executed".equals(c.status()), c.result());
+                client.ack(c.commandId(), "executed".equals(c.status()), result(c));
             } catch (UploadException e) {
                 if (e.retryable() || e.unauthorized()) {
                     throw e;
@@ -97,6 +97,19 @@ public final class CommandRunner {
             acked++;
         }
         return acked;
+    }
+
+    /** The result as acknowledged: JSON for an executed command of a JSON-result handler, else the text. */
+    private Object result(CommandQueue.QueuedCommand c) {
+        CommandHandler handler = handlers.get(c.commandType());
+        if (handler != null && handler.jsonResult() && "executed".equals(c.status()) && c.result() != null) {
+            try {
+                return Json.mapper().readTree(c.result());
+            } catch (IOException e) {
+                return c.result(); // stored by an older agent as text: sent as it is
+            }
+        }
+        return c.result();
     }
 
     /** One round: store, run, acknowledge. */

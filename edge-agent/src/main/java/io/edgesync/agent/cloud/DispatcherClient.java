@@ -70,7 +70,8 @@ public final class DispatcherClient {
         return out;
     }
 
-    public void ack(String commandId, boolean executed, String result) throws UploadException {
+    /** @param result the command's result: text, or JSON (a {@code JsonNode}) */
+    public void ack(String commandId, boolean executed, Object result) throws UploadException {
         Map<String, Object> body = Map.of("status", executed ? "executed" : "failed", "result",
                 Objects.requireNonNullElse(result, ""));
         send(post("/api/v1/sync/ack/" + enc(commandId), body), token.get());

@@ -80,7 +80,7 @@ public final class EdgeFunctions implements FunctionActions, AutoCloseable {
 
     @Override
     public List<Installed> installed() {
-        return store.all().stream().map(f -> new Installed(f.id(), f.name(), f.version(), f.hash())).toList();
+        return store.all().stream().map(f -> new Installed(f.id(), f.name(), f.version(), f.hash(), f.order())).toList();
     }
 
     /** The functions readings pass through now, in order. */

@@ -29,6 +29,11 @@ public final class FunctionStats {
         (outcome == FunctionOptions.OnFailure.KEEP ? kept : rejected).incrementAndGet();
     }
 
+    /** A {@code run-function} command's call failed: counted by kind, no reading involved. */
+    void commandFailed(FunctionException.Kind kind) {
+        failures.get(kind).incrementAndGet();
+    }
+
     public long calls() {
         return calls.get();
     }

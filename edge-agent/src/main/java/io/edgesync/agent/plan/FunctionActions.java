@@ -8,8 +8,8 @@ import java.util.List;
  * permanently ("functions not supported"), for runners built without functions.
  */
 public interface FunctionActions {
-    /** A function installed on this device, as reported in a sync acknowledgement's state. */
-    record Installed(String id, String name, String version, String hash) {
+    /** A function installed on this device, as reported in a sync acknowledgement's state (with its order). */
+    record Installed(String id, String name, String version, String hash, int order) {
     }
 
     /** A function action that did not succeed; {@code retryable} false for a bad module. */

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Executes one sync plan: its schema actions in one SQLite transaction ({@link EdgeSchemaStore},
  * rolled back whole on the first failure), then its function actions in order through
  * {@link FunctionActions}. What is already in place locally (a schema version at or below the local
- * one, a function installed at that version and hash) is skipped, so a plan executed again after a
+ * one, a function installed at that version, hash and order) is skipped, so a plan executed again after a
  * crash converges without applying anything twice. The outcome carries the state read back from the
  * store, which the acknowledgement reports.
  */
@@ -73,7 +73,8 @@ public final class PlanRunner {
             }
             case SyncPlan.DEPLOY_FUNCTION -> {
                 boolean present = functions.installed().stream().anyMatch(f -> f.id().equals(a.id())
-                        && Objects.equals(f.version(), a.version()) && Objects.equals(f.hash(), a.hash()));
+                        && Objects.equals(f.version(), a.version()) && Objects.equals(f.hash(), a.hash())
+                        && f.order() == a.order());
                 if (!present) {
                     functions.deploy(a.id(), a.name(), a.version(), a.hash(), a.url(), a.order());
                 }

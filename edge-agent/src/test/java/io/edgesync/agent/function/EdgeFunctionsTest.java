@@ -81,8 +81,8 @@ class EdgeFunctionsTest {
         served.put("/tag", tag);
         try (EdgeFunctions f = functions(store)) {
             f.deploy("f1", "tag", "1.0.0", ModuleDownloader.sha256(tag), url("/tag"), 10);
-            assertEquals(List.of(new FunctionActions.Installed("f1", "tag", "1.0.0", ModuleDownloader.sha256(tag))),
-                    f.installed());
+            assertEquals(List.of(new FunctionActions.Installed("f1", "tag", "1.0.0", ModuleDownloader.sha256(tag),
+                    10)), f.installed());
             assertEquals(List.of("tag"), f.active().stream().map(EdgeFunctions.Active::name).toList());
         }
         store.close();
