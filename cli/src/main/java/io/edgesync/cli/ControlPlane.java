@@ -78,6 +78,8 @@ public final class ControlPlane implements AutoCloseable {
                 Map.entry("dispatcher.signing-key-file", credentials.signingKeyFile().toString()),
                 Map.entry("dispatcher.operator-token", credentials.operatorToken()),
                 Map.entry("dispatcher.enrollment-key", credentials.enrollmentKey()),
+                // the simulated fleet of demo enrols all its devices at once with the fleet key
+                Map.entry("dispatcher.enrollment-key-rate-limit", "100000"),
                 Map.entry("kafka.bootstrap-servers", kafka.bootstrapServers()),
                 Map.entry("database.jdbc-url", jdbcUrl),
                 Map.entry("storage.s3.endpoint", s3.endpoint()),

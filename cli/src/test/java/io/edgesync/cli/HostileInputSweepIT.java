@@ -96,7 +96,9 @@ class HostileInputSweepIT {
                 Map.entry("gateway.jwt-public-key-file", credentials.publicKeyFile().toString()),
                 Map.entry("dispatcher.signing-key-file", credentials.signingKeyFile().toString()),
                 Map.entry("dispatcher.operator-token", credentials.operatorToken()),
-                Map.entry("dispatcher.enrollment-key", credentials.enrollmentKey())));
+                Map.entry("dispatcher.enrollment-key", credentials.enrollmentKey()),
+                // every hostile registration body must reach validation, not the fleet key's rate limit
+                Map.entry("dispatcher.enrollment-key-rate-limit", "1000000")));
         try (CommandDispatcher dispatcher = CommandDispatcher.start(DispatcherConfig.from(config));
              IngestGateway gateway = IngestGateway.start(config);
              StreamProcessor processor = StreamProcessor.start(ProcessorConfig.from(config));

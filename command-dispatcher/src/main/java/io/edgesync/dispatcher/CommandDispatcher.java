@@ -7,6 +7,7 @@ import io.edgesync.dispatcher.api.CommandGroupRoutes;
 import io.edgesync.dispatcher.api.CommandRoutes;
 import io.edgesync.dispatcher.api.ConfigRoutes;
 import io.edgesync.dispatcher.api.DeviceRoutes;
+import io.edgesync.dispatcher.api.EnrollmentCodeRoutes;
 import io.edgesync.dispatcher.api.Errors;
 import io.edgesync.dispatcher.api.FunctionRoutes;
 import io.edgesync.dispatcher.audit.AuditLog;
@@ -29,6 +30,8 @@ import io.edgesync.dispatcher.command.LongPoll;
 import io.edgesync.dispatcher.config.ConfigService;
 import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.device.DeviceStore;
+import io.edgesync.dispatcher.enroll.EnrollmentCodes;
+import io.edgesync.dispatcher.enroll.EnrollmentGate;
 import io.edgesync.dispatcher.events.CommandWakeups;
 import io.edgesync.dispatcher.events.EventPublisher;
 import io.edgesync.dispatcher.events.OutboxRelay;
@@ -134,7 +137,9 @@ public final class CommandDispatcher implements AutoCloseable {
         resources.push(wakeups);
         awaitWakeups(wakeups);
         OperatorTokenStore operatorTokenStore = new OperatorTokenStore(tx);
-        Authenticator auth = new Authenticator(verifier, store, operatorTokenStore,
+        EnrollmentCodes enrollmentCodes = new EnrollmentCodes(tx, clock, config.enrollment().codeTtl(),
+                new java.security.SecureRandom());
+        Authenticator auth = new Authenticator(verifier, store, operatorTokenStore, enrollmentCodes,
                 config.enrollmentKey(), config.operatorToken());
 
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
@@ -152,7 +157,9 @@ public final class CommandDispatcher implements AutoCloseable {
         Errors.install(app);
         AuditLog audit = new AuditLog(tx, relay);
         new AuditRoutes(auth, audit, clock).install(app);
-        DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices, audit, clock);
+        EnrollmentGate gate = new EnrollmentGate(config.enrollment().keyIdPrefix(),
+                config.enrollment().keyRatePerMinute(), clock);
+        DeviceRoutes deviceRoutes = new DeviceRoutes(auth, devices, gate, audit, clock);
         deviceRoutes.install(app);
         FunctionService functions = new FunctionService(tx, new S3ObjectStore(config.storage()), clock,
                 config.storage().downloadUrlTtl());
@@ -161,7 +168,8 @@ public final class CommandDispatcher implements AutoCloseable {
         new DeploymentRoutes(auth, deployments).install(app);
         SyncService sync = new SyncService(tx, deployments.targets(), clock, SyncService.PLAN_TTL,
                 config.offlineAfter());
-        new NodeRoutes(auth, devices, sync, deviceRoutes).install(app);
+        new NodeRoutes(auth, devices, sync, deviceRoutes, gate).install(app);
+        new EnrollmentCodeRoutes(auth, enrollmentCodes).install(app);
         new SchemaRoutes(auth, new SchemaService(tx, new SchemaValidator(), clock, () -> { })).install(app);
         new CommandRoutes(auth, commands, longPoll, config.maxLongPoll()).install(app);
         new CommandGroupRoutes(auth, new CommandGroups(tx, events, id -> poll.get().signal(id), clock, commands,

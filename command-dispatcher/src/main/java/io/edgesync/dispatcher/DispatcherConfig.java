@@ -17,7 +17,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                Duration heartbeatInterval, int offlineAfterIntervals, Duration expirySweepInterval,
                                int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
                                DispatcherSecurity security, StorageConfig storage,
-                               CredentialPolicy credentials, CommandGroupPolicy groups) {
+                               CredentialPolicy credentials, CommandGroupPolicy groups,
+                               EnrollmentPolicy enrollment) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -65,7 +66,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             VISIBILITY_TIMEOUT, MAX_LONG_POLL, HEARTBEAT_INTERVAL, OFFLINE_AFTER, EXPIRY_SWEEP,
             MAX_COMMANDS_PER_POLL, MAX_POLLS_PER_DEVICE, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
             DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS,
-            CredentialPolicy.SETTINGS, CommandGroupPolicy.SETTINGS).flatMap(List::stream).toList();
+            CredentialPolicy.SETTINGS, CommandGroupPolicy.SETTINGS,
+            EnrollmentPolicy.SETTINGS).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -81,7 +83,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, HEARTBEAT_INTERVAL), source.get(OFFLINE_AFTER),
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
                 DispatcherSecurity.from(source), StorageConfig.from(source),
-                CredentialPolicy.from(source), CommandGroupPolicy.from(source));
+                CredentialPolicy.from(source), CommandGroupPolicy.from(source),
+                EnrollmentPolicy.from(source));
     }
 
     /** How long without a heartbeat before a device shows offline. */

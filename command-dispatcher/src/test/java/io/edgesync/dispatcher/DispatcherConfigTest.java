@@ -31,4 +31,13 @@ class DispatcherConfigTest {
                 "dispatcher.signing-key-file", "k.jwk", "dispatcher.visibility-timeout", "0s"))));
         assertTrue(e.getMessage().contains("dispatcher.visibility-timeout"), e.getMessage());
     }
+
+    @Test
+    void anEnrollmentKeyPrefixThatNoDeviceIdCouldHaveIsRefusedNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> DispatcherConfig.from(ConfigSource.of(Map.of(
+                "dispatcher.signing-key-file", "k.jwk", "dispatcher.enrollment-key-id-prefix", "plant 7/"))));
+        assertTrue(e.getMessage().contains("dispatcher.enrollment-key-id-prefix"), e.getMessage());
+        assertEquals("plant7-", DispatcherConfig.from(ConfigSource.of(Map.of("dispatcher.signing-key-file", "k.jwk",
+                "dispatcher.enrollment-key-id-prefix", "plant7-"))).enrollment().keyIdPrefix());
+    }
 }

@@ -55,7 +55,9 @@ final class Harness implements AutoCloseable {
                 "dispatcher.port", "0",
                 "dispatcher.signing-key-file", credentials.signingKeyFile().toString(),
                 "dispatcher.operator-token", credentials.operatorToken(),
-                "dispatcher.enrollment-key", credentials.enrollmentKey()));
+                "dispatcher.enrollment-key", credentials.enrollmentKey(),
+                // tests enrol hundreds of devices with the fleet key at one instant; EnrollmentIT sets its own
+                "dispatcher.enrollment-key-rate-limit", "1000000"));
         values.putAll(overrides);
         return ConfigSource.of(values);
     }

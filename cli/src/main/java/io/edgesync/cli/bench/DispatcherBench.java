@@ -67,7 +67,9 @@ public final class DispatcherBench implements Callable<Integer> {
                     "kafka.bootstrap-servers", kafka.bootstrapServers(), "database.jdbc-url", pg.jdbcUrl(),
                     "dispatcher.port", "0", "dispatcher.signing-key-file", creds.signingKeyFile().toString(),
                     "dispatcher.operator-token", creds.operatorToken(),
-                    "dispatcher.enrollment-key", creds.enrollmentKey())));
+                    "dispatcher.enrollment-key", creds.enrollmentKey(),
+                    // registrations/s is a figure of this bench: the fleet key's rate limit must not cap it
+                    "dispatcher.enrollment-key-rate-limit", "1000000")));
             try (CommandDispatcher dispatcher = CommandDispatcher.start(config)) {
                 base = dispatcher.url();
                 operator = creds.operatorToken();
@@ -100,6 +102,26 @@ public final class DispatcherBench implements Callable<Integer> {
         System.out.printf("polls: %d devices drained (%d commands delivered): %.0f polls/s%n", devices, commands,
                 pollPerSecond);
         latency(tokens);
+        group();
+    }
+
+    /** A group command to every registered bench device: fan-out, aggregated status, cancel. */
+    private void group() throws Exception {
+        long start = System.nanoTime();
+        JsonNode g = call("POST", "/api/v1/command-groups", operator,
+                "{\"commandType\":\"set-rate\",\"payload\":{\"hz\":1},\"selector\":{\"deviceType\":\"sensor\"}}", 201);
+        double fanOut = (System.nanoTime() - start) / 1e6;
+        String id = g.path("groupId").asText();
+        start = System.nanoTime();
+        call("GET", "/api/v1/command-groups/" + id, operator, null, 200);
+        double status = (System.nanoTime() - start) / 1e6;
+        start = System.nanoTime();
+        JsonNode cancelled = call("POST", "/api/v1/command-groups/" + id + "/cancel", operator, null, 200);
+        double cancel = (System.nanoTime() - start) / 1e6;
+        System.out.printf("group command: %d devices fanned out in %.0f ms (%.0f commands/s, batches of %s), "
+                        + "aggregated status %.1f ms, cancel of %d open commands %.0f ms%n", g.path("devices").asInt(),
+                fanOut, g.path("devices").asInt() / (fanOut / 1000), "dispatcher.command-group-batch-size (500)",
+                status, cancelled.path("cancelledNow").asInt(), cancel);
     }
 
     private void warmUp(String enrollmentKey) throws Exception {

@@ -12,6 +12,7 @@ import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.device.DeviceView;
 import io.edgesync.dispatcher.device.Heartbeat;
 import io.edgesync.dispatcher.device.NewDevice;
+import io.edgesync.dispatcher.enroll.EnrollmentGate;
 import io.edgesync.shared.auth.RegistryEntry;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
@@ -34,12 +35,14 @@ public final class DeviceRoutes {
 
     private final Authenticator auth;
     private final DeviceService devices;
+    private final EnrollmentGate gate;
     private final AuditLog audit;
     private final Clock clock;
 
-    public DeviceRoutes(Authenticator auth, DeviceService devices, AuditLog audit, Clock clock) {
+    public DeviceRoutes(Authenticator auth, DeviceService devices, EnrollmentGate gate, AuditLog audit, Clock clock) {
         this.auth = Objects.requireNonNull(auth);
         this.devices = Objects.requireNonNull(devices);
+        this.gate = Objects.requireNonNull(gate);
         this.audit = Objects.requireNonNull(audit);
         this.clock = Objects.requireNonNull(clock);
     }
@@ -99,6 +102,7 @@ public final class DeviceRoutes {
     private void registerDevice(Context ctx) throws Exception {
         Principal p = auth.authenticate(ctx);
         Access.requireEnrollment(p);
+        gate.throttle(p);
         JsonNode body = Requests.object(ctx);
         String deviceId = Requests.text(body, "deviceId", false, 128);
         if (deviceId != null) {
@@ -111,7 +115,7 @@ public final class DeviceRoutes {
         NewDevice d = new NewDevice(deviceId, Requests.text(body, "name", true, 200),
                 Requests.text(body, "deviceType", true, 100), Requests.text(body, "location", false, 200), metadata);
         String previousToken = deviceId == null ? null : Requests.text(body, "previousToken", false, 4096);
-        ctx.status(201).json(devices.register(d, previousToken, Actor.of(p, ctx.ip())));
+        ctx.status(201).json(devices.register(gate.admit(p, d), previousToken, p, Actor.of(p, ctx.ip())));
     }
 
     private void list(Context ctx) throws Exception {

@@ -8,6 +8,7 @@ import io.edgesync.dispatcher.auth.Principal;
 import io.edgesync.dispatcher.device.DeviceService;
 import io.edgesync.dispatcher.device.IssuedToken;
 import io.edgesync.dispatcher.device.NewDevice;
+import io.edgesync.dispatcher.enroll.EnrollmentGate;
 import io.edgesync.dispatcher.sync.SyncService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -26,8 +27,11 @@ public final class NodeRoutes {
     private final DeviceService devices;
     private final SyncService sync;
     private final DeviceRoutes deviceRoutes;
+    private final EnrollmentGate gate;
 
-    public NodeRoutes(Authenticator auth, DeviceService devices, SyncService sync, DeviceRoutes deviceRoutes) {
+    public NodeRoutes(Authenticator auth, DeviceService devices, SyncService sync, DeviceRoutes deviceRoutes,
+                      EnrollmentGate gate) {
+        this.gate = Objects.requireNonNull(gate);
         this.auth = Objects.requireNonNull(auth);
         this.devices = Objects.requireNonNull(devices);
         this.sync = Objects.requireNonNull(sync);
@@ -56,6 +60,7 @@ public final class NodeRoutes {
     private void registerNode(Context ctx) throws Exception {
         Principal p = auth.authenticate(ctx);
         Access.requireEnrollment(p);
+        gate.throttle(p);
         JsonNode body = Requests.object(ctx);
         String id = Requests.text(body, "nodeId", false, 128);
         if (id == null) {
@@ -73,7 +78,7 @@ public final class NodeRoutes {
         NewDevice d = new NewDevice(id, Requests.text(body, "name", true, 200), type == null ? "node" : type,
                 Requests.text(body, "location", false, 200), metadata);
         String previousToken = id == null ? null : Requests.text(body, "previousToken", false, 4096);
-        IssuedToken issued = devices.register(d, previousToken, Actor.of(p, ctx.ip()));
+        IssuedToken issued = devices.register(gate.admit(p, d), previousToken, p, Actor.of(p, ctx.ip()));
         if (region != null) {
             sync.setRegion(issued.deviceId(), region);
         }

@@ -19,10 +19,13 @@ public final class AuditKind {
     public static final String DEPLOYMENT_DEPLOYED = "deployment.deployed";
     public static final String DEPLOYMENT_REPLACED = "deployment.replaced";
     public static final String DEPLOYMENT_UNDEPLOYED = "deployment.undeployed";
+    public static final String ENROLLMENT_CODE_CREATED = "enrollment_code.created";
+    public static final String ENROLLMENT_CODE_REVOKED = "enrollment_code.revoked";
 
     public static final Set<String> ALL = Set.of(DEVICE_REGISTERED, REGISTRATION_REFUSED, DEVICE_TOKEN_ROTATED,
             DEVICE_TOKEN_REVOKED, OPERATOR_TOKEN_ISSUED, OPERATOR_TOKEN_REVOKED, OPERATOR_WRITE, CONFIG_CHANGED,
-            COMMAND_CREATED, COMMAND_CANCELLED, COMMAND_GROUP_CREATED, COMMAND_GROUP_CANCELLED, DEPLOYMENT_DEPLOYED, DEPLOYMENT_REPLACED, DEPLOYMENT_UNDEPLOYED);
+            COMMAND_CREATED, COMMAND_CANCELLED, COMMAND_GROUP_CREATED, COMMAND_GROUP_CANCELLED, DEPLOYMENT_DEPLOYED,
+            DEPLOYMENT_REPLACED, DEPLOYMENT_UNDEPLOYED, ENROLLMENT_CODE_CREATED, ENROLLMENT_CODE_REVOKED);
 
     private AuditKind() {
     }

@@ -42,10 +42,11 @@ public final class Access {
         }
     }
 
-    /** Registration: an operator, or the fleet enrollment key. */
+    /** Registration: an operator, the fleet enrollment key, or a one-time enrollment code. */
     public static void requireEnrollment(Principal p) {
-        if (p.kind() != Principal.Kind.ENROLLMENT && !p.isOperatorWithWrite()) {
-            throw forbidden("requires the enrollment key or an operator token");
+        if (p.kind() != Principal.Kind.ENROLLMENT && p.kind() != Principal.Kind.ENROLLMENT_CODE
+                && !p.isOperatorWithWrite()) {
+            throw forbidden("requires the enrollment key, an enrollment code or an operator token");
         }
     }
 

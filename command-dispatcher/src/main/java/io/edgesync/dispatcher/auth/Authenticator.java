@@ -1,6 +1,7 @@
 package io.edgesync.dispatcher.auth;
 
 import io.edgesync.dispatcher.device.DeviceStore;
+import io.edgesync.dispatcher.enroll.EnrollmentCodes;
 import io.edgesync.shared.auth.InvalidTokenException;
 import io.edgesync.shared.auth.RegistryEntry;
 import io.edgesync.shared.auth.TokenClaims;
@@ -13,8 +14,8 @@ import java.sql.SQLException;
 import java.util.Objects;
 
 /**
- * Reads {@code Authorization: Bearer ...}: the enrollment key, the configured operator token, an
- * operator JWT, or a device JWT. A device token must also be the device's current one in the
+ * Reads {@code Authorization: Bearer ...}: the enrollment key, a one-time enrollment code
+ * ({@code enr_...}), the configured operator token, an operator JWT, or a device JWT. A device token must also be the device's current one in the
  * database (its hash matches and it is not revoked), so rotation and revocation act at once here.
  * An operator JWT must carry a known role (operator or viewer) and be recorded, not revoked, in
  * {@code operator_tokens}; a token without a known role is refused, never treated as operator.
@@ -23,14 +24,16 @@ public final class Authenticator {
     private final Tokens.Verifier verifier;
     private final DeviceStore devices;
     private final OperatorTokenStore operatorTokens;
+    private final EnrollmentCodes enrollmentCodes;
     private final String enrollmentKeyHash;
     private final String operatorTokenHash;
 
     public Authenticator(Tokens.Verifier verifier, DeviceStore devices, OperatorTokenStore operatorTokens,
-                         String enrollmentKey, String operatorToken) {
+                         EnrollmentCodes enrollmentCodes, String enrollmentKey, String operatorToken) {
         this.verifier = Objects.requireNonNull(verifier);
         this.devices = Objects.requireNonNull(devices);
         this.operatorTokens = Objects.requireNonNull(operatorTokens);
+        this.enrollmentCodes = Objects.requireNonNull(enrollmentCodes);
         this.enrollmentKeyHash = blankToNull(enrollmentKey);
         this.operatorTokenHash = blankToNull(operatorToken);
     }
@@ -61,6 +64,13 @@ public final class Authenticator {
     Principal authenticate(String secret) {
         if (TokenHash.matches(secret, enrollmentKeyHash)) {
             return new Principal(Principal.Kind.ENROLLMENT, "enrollment", null);
+        }
+        if (secret.startsWith(EnrollmentCodes.PREFIX)) {
+            try {
+                return enrollmentCodes.authenticate(secret);
+            } catch (SQLException e) {
+                throw unavailable();
+            }
         }
         if (TokenHash.matches(secret, operatorTokenHash)) {
             return new Principal(Principal.Kind.OPERATOR, "bootstrap", Principal.ROLE_OPERATOR, "bootstrap");

@@ -6,7 +6,9 @@ import io.edgesync.dispatcher.audit.Actor;
 import io.edgesync.dispatcher.audit.AuditEvent;
 import io.edgesync.dispatcher.audit.AuditKind;
 import io.edgesync.dispatcher.audit.AuditLog;
+import io.edgesync.dispatcher.auth.Principal;
 import io.edgesync.dispatcher.auth.TokenHash;
+import io.edgesync.dispatcher.enroll.EnrollmentCodes;
 import io.edgesync.dispatcher.events.Outbox;
 import io.edgesync.dispatcher.events.OutboxRelay;
 import io.edgesync.shared.auth.InvalidTokenException;
@@ -63,16 +65,23 @@ public final class DeviceService {
      * Registers a new device; for an existing device id, re-enrols it when {@code previousToken} is its
      * current token (expired or not): a new token exactly as rotation issues. A revoked device is
      * refused (403 TOKEN_REVOKED); an existing device without such a token is a 409 conflict. The audit
-     * event {@code device.registered} is written in the transaction of the registration.
+     * event {@code device.registered} is written in the transaction of the registration. With an
+     * enrollment code ({@code by}) the code is used in that transaction (401 when it is no longer
+     * open); the fleet key may not claim an id an open code reserves (403).
      */
-    public IssuedToken register(NewDevice request, String previousToken, Actor actor) throws SQLException {
+    public IssuedToken register(NewDevice request, String previousToken, Principal by, Actor actor)
+            throws SQLException {
         NewDevice d = request.deviceId() != null ? request
                 : new NewDevice("dev-" + UUID.randomUUID(), request.name(), request.deviceType(), request.location(),
                         request.metadata());
         Tokens.Issued issued = issuer.issue(d.deviceId(), TokenKind.DEVICE, "device", 1, tokenTtl);
         Instant now = clock.instant();
         UUID announced = store.transactions().inTransaction(c -> {
+            claim(c, by, d.deviceId(), actor, now);
             if (!DeviceStore.insert(c, d, TokenHash.of(issued.token()), issued.claims().expiresAt(), now)) {
+                if (by.kind() == Principal.Kind.ENROLLMENT_CODE) {
+                    throw alreadyRegistered(d.deviceId());
+                }
                 return null;
             }
             AuditLog.write(c, AuditEvent.success(AuditKind.DEVICE_REGISTERED, actor, d.deviceId(), d.deviceId(),
@@ -88,6 +97,20 @@ public final class DeviceService {
         }
         relay.awaitPublished(announced, publishWait);
         return new IssuedToken(d.deviceId(), issued.token(), issued.claims().expiresAt().toString(), 1);
+    }
+
+    /** The enrollment code is used now; the fleet key may not take an id reserved by an open code. */
+    private static void claim(Connection c, Principal by, String deviceId, Actor actor, Instant now)
+            throws SQLException {
+        if (by.kind() == Principal.Kind.ENROLLMENT_CODE) {
+            if (!EnrollmentCodes.consume(c, by.credentialId(), deviceId, now, actor.remoteAddress())) {
+                throw new ApiException(ErrorCode.UNAUTHENTICATED, "enrollment code " + by.credentialId()
+                        + " was already used, revoked or expired");
+            }
+        } else if (by.kind() == Principal.Kind.ENROLLMENT && EnrollmentCodes.reserved(c, deviceId, now)) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "device id " + deviceId + " is reserved for its "
+                    + "enrollment code; register it with that code");
+        }
     }
 
     private static JsonNode registration(NewDevice d, long tokenVersion, boolean reenrolment) {
