@@ -5,6 +5,7 @@ import io.edgesync.agent.plan.NodeSyncLoop;
 import io.edgesync.agent.sync.Backoff;
 import io.edgesync.agent.sync.UploadException;
 import io.edgesync.agent.tables.FileWatcher;
+import io.edgesync.agent.tables.TableSync;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +115,9 @@ final class AgentLoops implements AutoCloseable {
         try {
             if (!agent.syncStopped()) {
                 agent.syncNow();
+                if (agent.lastTableRuns().stream().anyMatch(TableSync.RunResult::more)) {
+                    wakeUpload(); // a source has rows left past agent.tables.max-rows-per-cycle: next cycle at once
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("event=sync_cycle_failed device={} reason=\"{}\"", config.deviceId(), e.toString());

@@ -87,8 +87,8 @@ public final class EdgeAgent implements AutoCloseable {
         List<io.edgesync.agent.tables.TableSource> sources = config.tables().effectiveSources(config.databaseFile());
         this.tableSync = sources.isEmpty() ? null : new TableSync(config.deviceId(), sources,
                 new TableRowsUploader(http, config.gatewayUrl(), this::token, config.requestTimeout()),
-                new TableSyncRuns(store), config.tables().batchSize(), new Backoff(config.retry().toBackoff(), random),
-                clock);
+                new TableSyncRuns(store), config.tables().batchSize(), config.tables().maxRowsPerCycle(),
+                new Backoff(config.retry().toBackoff(), random), clock);
         if (config.dispatcherUrl() != null) {
             dispatcher = new DispatcherClient(http, config.dispatcherUrl(), this::token, config.requestTimeout());
             DeviceConfigStore deviceConfig = new DeviceConfigStore(store);
@@ -262,6 +262,7 @@ public final class EdgeAgent implements AutoCloseable {
             TelemetrySync.CycleResult result = sync.syncPending();
             lastCycle = result;
             if (result.unauthorized()) {
+                lastTableRuns = List.of();
                 onUnauthorized(result.failure().getMessage());
             } else if (tableSync != null) {
                 lastTableRuns = tableSync.syncAll();

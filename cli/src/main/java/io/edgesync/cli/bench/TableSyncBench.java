@@ -176,7 +176,7 @@ public final class TableSyncBench implements Callable<Integer> {
                     telemetry.seen(count(store, "SELECT count(*) FROM telemetry_data WHERE sync_status = 'synced'"));
                 }
                 if (!edge.done()) {
-                    edge.seen(rows - count(events, "SELECT count(*) FROM file_change_events WHERE synced_at IS NULL"));
+                    edge.seen(syncedAtTheEdge(events));
                 }
                 central.seen(count(pg, "SELECT count(*) FROM file_change_events WHERE host_identifier = '" + DEVICE + "'"));
                 Thread.sleep(100);
@@ -199,6 +199,20 @@ public final class TableSyncBench implements Callable<Integer> {
             if (!agent.waitFor(30, TimeUnit.SECONDS)) {
                 agent.destroyForcibly();
             }
+        }
+    }
+
+    /** Rows with synced_at set; 0 until the agent has added the column. */
+    private long syncedAtTheEdge(Path events) throws SQLException {
+        try {
+            return rows - count(events, "SELECT count(*) FROM file_change_events WHERE synced_at IS NULL");
+        } catch (SQLException e) {
+            if (count(events, "SELECT count(*) FROM pragma_table_info('file_change_events') WHERE name = 'synced_at'")
+                    == 0) {
+                return 0;
+            }
+            // added meanwhile
+            return rows - count(events, "SELECT count(*) FROM file_change_events WHERE synced_at IS NULL");
         }
     }
 

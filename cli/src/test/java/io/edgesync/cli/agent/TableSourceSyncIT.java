@@ -149,6 +149,8 @@ class TableSourceSyncIT {
             Await.equalTo(Duration.ofSeconds(30), () -> edge(file, "SELECT count(*) FROM file_change_events"
                     + " WHERE synced_at IS NULL") + edge(file, "SELECT count(*) FROM desktop_activity_sessions"
                     + " WHERE synced_at IS NULL"), 0L, "unsynced rows at the edge");
+            Await.equalTo(Duration.ofSeconds(30), () -> agent.tableRuns().unshipped(10).size(), 0,
+                    "every run shipped to sync_logs");
         }
         assertEquals(200, central("SELECT count(*) FROM desktop_activity_sessions WHERE host_identifier = ?", host));
         assertEquals(0, central("SELECT count(*) FROM desktop_activity_sessions WHERE host_identifier = ?"
@@ -282,6 +284,37 @@ class TableSourceSyncIT {
         Await.equalTo(Duration.ofSeconds(60), () -> central("SELECT count(*) FROM sync_logs WHERE host_identifier = ?"
                 + " AND status = 'partial_success' AND records_synced = 4 AND records_failed = 1", host), 1L,
                 "the partial run in sync_logs");
+    }
+
+    @Test
+    void aBacklogPastTheCycleBoundIsSyncedInCyclesThatFollowAtOnce() throws Exception {
+        // GIVEN 250 file events and an agent that sends at most 100 rows of a source per cycle, every hour
+        String host = "host-bounded";
+        Path file = dir.resolve("bounded.db");
+        writeEvents(file, 250);
+        Map<String, String> s = settings(host, file, 50, "1h");
+        s.put("agent.tables.max-rows-per-cycle", "100");
+        try (EdgeAgent agent = EdgeAgent.open(AgentConfig.from(ConfigSource.of(s)))) {
+            // WHEN one cycle runs
+            agent.syncNow();
+            // THEN it stopped at the bound, saying rows are left
+            TableSync.RunResult first = agent.lastTableRuns().get(0);
+            assertEquals(100, first.synced(), first.toString());
+            assertTrue(first.more(), first.toString());
+            assertEquals(100, edge(file, "SELECT count(*) FROM file_change_events WHERE synced_at IS NOT NULL"));
+            // AND once running, the cycles that follow start at once (not after the hour) until none are left
+            agent.start();
+            Await.equalTo(Duration.ofSeconds(30), () -> edge(file, "SELECT count(*) FROM file_change_events"
+                    + " WHERE synced_at IS NULL"), 0L, "unsynced rows at the edge");
+            // (the cycle ships its run to sync_logs after marking the rows: wait for that before closing)
+            Await.equalTo(Duration.ofSeconds(30), () -> agent.tableRuns().unshipped(10).size(), 0,
+                    "every run shipped");
+        }
+        Await.equalTo(Duration.ofSeconds(60), () -> central("SELECT count(*) FROM file_change_events"
+                + " WHERE host_identifier = ?", host), 250L, "central file events");
+        Await.equalTo(Duration.ofSeconds(60), () -> central("SELECT coalesce(sum(records_synced), 0) FROM sync_logs"
+                + " WHERE host_identifier = ? AND status = 'success'", host), 250L, "the runs in sync_logs");
+        assertEquals(3, central("SELECT count(*) FROM sync_logs WHERE host_identifier = ?", host), "100 + 100 + 50");
     }
 
     @Test

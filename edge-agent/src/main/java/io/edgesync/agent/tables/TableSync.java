@@ -34,8 +34,8 @@ public final class TableSync {
     private static final Logger LOG = LoggerFactory.getLogger(TableSync.class);
     public static final String SYNC_LOGS = "sync_logs";
 
-    /** What one run of one source did. */
-    public record RunResult(String table, long synced, long failed, String status, String error) {
+    /** What one run of one source did; {@code more}: it stopped at the per-cycle bound with rows left. */
+    public record RunResult(String table, long synced, long failed, String status, String error, boolean more) {
         public boolean quiet() {
             return status == null;
         }
@@ -46,17 +46,19 @@ public final class TableSync {
     private final TableRowsUploader uploader;
     private final TableSyncRuns runs;
     private final int batchSize;
+    private final int maxRowsPerCycle;
     private final Backoff backoff;
     private final Clock clock;
     private final Set<String> prepared = new HashSet<>();
 
     public TableSync(String hostId, List<TableSource> sources, TableRowsUploader uploader, TableSyncRuns runs,
-                     int batchSize, Backoff backoff, Clock clock) {
+                     int batchSize, int maxRowsPerCycle, Backoff backoff, Clock clock) {
         this.hostId = Objects.requireNonNull(hostId);
         this.sources = List.copyOf(sources);
         this.uploader = Objects.requireNonNull(uploader);
         this.runs = Objects.requireNonNull(runs);
         this.batchSize = batchSize;
+        this.maxRowsPerCycle = maxRowsPerCycle;
         this.backoff = Objects.requireNonNull(backoff);
         this.clock = Objects.requireNonNull(clock);
     }
@@ -80,6 +82,7 @@ public final class TableSync {
         long synced = 0;
         long failed = 0;
         String error = null;
+        boolean more = false;
         int size = batchSize;
         Retry retry = retry(source.centralTable());
         try (SourceTable table = SourceTable.open(source)) {
@@ -91,7 +94,11 @@ public final class TableSync {
             }
             Set<String> skip = runs.rejected(source.id());
             while (true) {
-                List<SourceRow> rows = table.unsynced(size, skip);
+                if (synced + failed >= maxRowsPerCycle) {
+                    more = !table.unsynced(1, skip).isEmpty();
+                    break;
+                }
+                List<SourceRow> rows = table.unsynced((int) Math.min(size, maxRowsPerCycle - synced - failed), skip);
                 if (rows.isEmpty()) {
                     break;
                 }
@@ -146,14 +153,14 @@ public final class TableSync {
             LOG.warn("event=table_source_unreadable source={} reason=\"{}\"", source.id(), e.getMessage());
         }
         if (synced == 0 && failed == 0 && error == null) {
-            return new RunResult(source.centralTable(), 0, 0, null, null);
+            return new RunResult(source.centralTable(), 0, 0, null, null, false);
         }
         String status = error == null && failed == 0 ? "success" : synced > 0 ? "partial_success" : "failed";
         runs.record(new TableSyncRuns.Run(UUID.randomUUID().toString(), source.centralTable(), source.id(), started,
                 clock.millis(), synced, failed, status, error));
-        LOG.info("event=table_sync_run table={} synced={} failed={} status={}", source.centralTable(), synced, failed,
-                status);
-        return new RunResult(source.centralTable(), synced, failed, status, error);
+        LOG.info("event=table_sync_run table={} synced={} failed={} status={} more={}", source.centralTable(), synced,
+                failed, status, more);
+        return new RunResult(source.centralTable(), synced, failed, status, error, more);
     }
 
     /** Ships unshipped runs to {@code sync_logs}; returns how many were acknowledged. A failure leaves them for later. */

@@ -37,7 +37,7 @@ class FileWatcherTest {
     }
 
     TableSyncConfig config(List<String> exclude) {
-        return new TableSyncConfig(List.of(), 100, List.of(root), List.of("**"), exclude, null);
+        return new TableSyncConfig(List.of(), 100, 10_000, List.of(root), List.of("**"), exclude, null);
     }
 
     List<String> events() throws Exception {
