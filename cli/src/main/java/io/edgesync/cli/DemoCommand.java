@@ -1,6 +1,7 @@
 package io.edgesync.cli;
 
 import io.edgesync.embedded.TempDirs;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -140,8 +140,8 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         private static long topicRecords(String bootstrap) {
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                    KafkaClients.of(bootstrap).consumer(Map.of()),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = consumer.partitionsFor(Topics.TELEMETRY_RAW.name()).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -1,9 +1,13 @@
 package io.edgesync.cli;
 
+import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.TopicAdmin;
 import io.edgesync.shared.kafka.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,11 +17,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code edgesync topics}: creates the contract topics that are missing (docs/topics.md). */
+/**
+ * {@code edgesync topics}: creates the contract topics that are missing (docs/topics.md), with the
+ * replication factor and min.insync.replicas asked for, through the same Kafka client properties as
+ * the services ({@code kafka.properties.*} from {@code --config}, the environment or {@code -p}).
+ */
 @Command(name = "topics", mixinStandardHelpOptions = true,
-        description = "Creates the EdgeSync topics that do not exist yet; existing topics are left as they are.")
+        description = "Creates the EdgeSync topics that do not exist yet; existing topics are left as they are. "
+            + "Kafka client properties (security.protocol, SASL, truststores): kafka.properties.* in --config or "
+            + "EDGESYNC_KAFKA_PROPERTIES_*, or -p name=value.")
 public final class TopicsCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: kafka.bootstrap-servers).")
     String bootstrap;
 
     @Option(names = "--partitions", defaultValue = "12", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
@@ -31,6 +41,18 @@ public final class TopicsCommand implements Callable<Integer> {
             description = "Retention of a topic (e.g. telemetry.raw=90d), set on creation and on an existing topic; "
                     + "repeatable. Default: as in docs/topics.md.")
     Map<String, String> retention = new LinkedHashMap<>();
+
+    @Option(names = "--min-insync-replicas", defaultValue = "2",
+            description = "min.insync.replicas of each topic (default: ${DEFAULT-VALUE}; lowered to the replication "
+                    + "factor when larger).")
+    int minInsync;
+
+    @Option(names = "--config", description = "YAML configuration file (kafka.bootstrap-servers, kafka.properties.*).")
+    Path configFile;
+
+    @Option(names = {"-p", "--property"}, paramLabel = "NAME=VALUE",
+            description = "A Kafka client property (repeatable), e.g. -p security.protocol=SASL_SSL.")
+    Map<String, String> properties = new HashMap<>();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,7 +77,12 @@ public final class TopicsCommand implements Callable<Integer> {
                         + ": a positive duration such as 90d, 12h or PT36H");
             }
         });
-        TopicAdmin.ensureTopics(bootstrap, partitions, replicationFactor, parsed);
+        ConfigSource source = ConfigSource.load(configFile, System.getenv());
+        Map<String, String> passThrough = new HashMap<>(source.withPrefix(KafkaClients.PREFIX));
+        passThrough.putAll(properties);
+        KafkaClients clients = new KafkaClients(bootstrap != null ? bootstrap : source.get(KafkaClients.BOOTSTRAP),
+                passThrough, replicationFactor, Math.min(minInsync, replicationFactor));
+        TopicAdmin.ensureTopics(clients, partitions, parsed);
         Topics.ALL.forEach(t -> System.out.println("topic " + t.name() + " ok"));
         return 0;
     }

@@ -66,15 +66,14 @@ public final class CockroachSink implements AutoCloseable {
         this.metrics = metrics;
         this.dataSource = dataSource;
         this.dialect = dialect;
-        this.deadLetters = new DeadLetters(config.kafkaBootstrap());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+        this.deadLetters = new DeadLetters(config.kafka());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchRows(),
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis()),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis())),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("stage", "sink"));
         this.dlqMetrics = deadLetters.meters();
@@ -111,7 +110,7 @@ public final class CockroachSink implements AutoCloseable {
     public static CockroachSink start(SinkConfig config, Clock clock) {
         PrometheusMeterRegistry metrics = ServiceMeters.registry();
         HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "cockroach-sink",
-                config.dbTimeouts(), metrics);
+                config.dbTimeouts(), config.dbTls(), metrics);
         try {
             Database.migrate(dataSource);
             Dialect dialect;

@@ -1,5 +1,7 @@
 package io.edgesync.sink;
 
+import io.edgesync.shared.db.DatabaseTls;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
 import io.edgesync.shared.db.DatabaseTimeouts;
@@ -10,7 +12,7 @@ import java.util.List;
 public record SinkConfig(String kafkaBootstrap, String jdbcUrl, String groupId, int batchRows, Duration batchLinger,
                          int poolSize, int txMaxAttempts, Duration reconnectBackoffMax, Duration retention,
                          Duration retentionInterval, int retentionBatchRows, Duration sessionTimeout,
-                         String host, int port, DatabaseTimeouts dbTimeouts) {
+                         String host, int port, DatabaseTimeouts dbTimeouts, KafkaClients kafka, DatabaseTls dbTls) {
 
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
@@ -50,13 +52,16 @@ public record SinkConfig(String kafkaBootstrap, String jdbcUrl, String groupId, 
 
     public static final List<Setting<?>> SETTINGS = List.of(KAFKA, JDBC_URL, GROUP_ID, BATCH_ROWS, BATCH_LINGER,
             POOL_SIZE, TX_MAX_ATTEMPTS, RECONNECT_BACKOFF_MAX, RETENTION, RETENTION_INTERVAL, RETENTION_BATCH_ROWS,
-            SESSION_TIMEOUT, HOST, PORT, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT);
+            SESSION_TIMEOUT, HOST, PORT, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT,
+            KafkaClients.REPLICATION_FACTOR, KafkaClients.MIN_INSYNC_REPLICAS, KafkaClients.PROPERTIES,
+            DatabaseTls.SSL_MODE, DatabaseTls.SSL_ROOT_CERT, DatabaseTls.SSL_CERT, DatabaseTls.SSL_KEY,
+            DatabaseTls.SSL_KEY_PASSWORD);
 
     public static SinkConfig from(ConfigSource source) {
         return new SinkConfig(source.get(KAFKA), source.get(JDBC_URL), source.get(GROUP_ID), source.get(BATCH_ROWS),
                 source.get(BATCH_LINGER), source.get(POOL_SIZE), source.get(TX_MAX_ATTEMPTS),
                 source.get(RECONNECT_BACKOFF_MAX), source.get(RETENTION), source.get(RETENTION_INTERVAL),
                 source.get(RETENTION_BATCH_ROWS), source.get(SESSION_TIMEOUT),
-                source.get(HOST), source.get(PORT), DatabaseTimeouts.from(source));
+                source.get(HOST), source.get(PORT), DatabaseTimeouts.from(source), KafkaClients.from(source, source.get(KAFKA)), DatabaseTls.from(source));
     }
 }

@@ -102,11 +102,11 @@ public final class CommandDispatcher implements AutoCloseable {
         PrometheusMeterRegistry metrics = ServiceMeters.registry();
         resources.push(metrics::close);
         HikariDataSource dataSource = Database.pool(config.jdbcUrl(), config.poolSize(), "command-dispatcher",
-                config.dbTimeouts(), metrics);
+                config.dbTimeouts(), config.dbTls(), metrics);
         resources.push(dataSource);
         Database.migrate(dataSource);
         Transactions tx = new Transactions(dataSource, 8, Duration.ofMillis(10), metrics);
-        EventPublisher events = new EventPublisher(config.kafkaBootstrap());
+        EventPublisher events = new EventPublisher(config.kafka());
         resources.push(events);
         KafkaClientMetrics producerMetrics = events.meters();
         producerMetrics.bindTo(metrics);
@@ -132,7 +132,7 @@ public final class CommandDispatcher implements AutoCloseable {
                         config.visibilityTimeout(), config.maxCommandsPerPoll()));
         LongPoll longPoll = new LongPoll(commands::deliver, workers, timer, config.maxPollsPerDevice());
         poll.set(longPoll);
-        CommandWakeups wakeups = new CommandWakeups(() -> EventPublisher.wakeupConsumer(config.kafkaBootstrap()),
+        CommandWakeups wakeups = new CommandWakeups(() -> EventPublisher.wakeupConsumer(config.kafka()),
                 longPoll::signal, timer, config.visibilityTimeout()).start();
         resources.push(wakeups);
         awaitWakeups(wakeups);

@@ -5,6 +5,8 @@ import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
 import io.edgesync.shared.db.DatabaseTimeouts;
+import io.edgesync.shared.db.DatabaseTls;
+import io.edgesync.shared.kafka.KafkaClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +20,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
                                DispatcherSecurity security, StorageConfig storage,
                                CredentialPolicy credentials, CommandGroupPolicy groups,
-                               EnrollmentPolicy enrollment) {
+                               EnrollmentPolicy enrollment, KafkaClients kafka, DatabaseTls dbTls) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
@@ -67,7 +69,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             MAX_COMMANDS_PER_POLL, MAX_POLLS_PER_DEVICE, DatabaseTimeouts.STATEMENT_TIMEOUT, DatabaseTimeouts.SOCKET_TIMEOUT),
             DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS,
             CredentialPolicy.SETTINGS, CommandGroupPolicy.SETTINGS,
-            EnrollmentPolicy.SETTINGS).flatMap(List::stream).toList();
+            EnrollmentPolicy.SETTINGS, KafkaClients.SETTINGS.subList(1, KafkaClients.SETTINGS.size()),
+            DatabaseTls.SETTINGS).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -84,7 +87,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
                 DispatcherSecurity.from(source), StorageConfig.from(source),
                 CredentialPolicy.from(source), CommandGroupPolicy.from(source),
-                EnrollmentPolicy.from(source));
+                EnrollmentPolicy.from(source), KafkaClients.from(source, source.get(KAFKA)), DatabaseTls.from(source));
     }
 
     /** How long without a heartbeat before a device shows offline. */

@@ -3,6 +3,7 @@ package io.edgesync.gateway;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
+import io.edgesync.shared.kafka.KafkaClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,8 @@ public record GatewayConfig(
         Tls tls,
         Duration drainTimeout,
         Producer producer,
-        Duration maxTimestampAhead) {
+        Duration maxTimestampAhead,
+        KafkaClients kafka) {
 
     public enum AuthMode { NONE, JWT, MTLS }
 
@@ -91,7 +93,8 @@ public record GatewayConfig(
     public static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, KAFKA, MAX_BATCH_RECORDS, MAX_BATCH_BYTES,
             MAX_IN_FLIGHT, PRODUCE_TIMEOUT, AUTH_MODE, JWT_PUBLIC_KEY_FILE, RATE_LIMIT, RATE_BURST, KEYSTORE,
             KEYSTORE_PASSWORD, TRUSTSTORE, TRUSTSTORE_PASSWORD, DRAIN_TIMEOUT, LINGER, BATCH_BYTES, COMPRESSION,
-            MAX_TIMESTAMP_AHEAD);
+            MAX_TIMESTAMP_AHEAD, KafkaClients.REPLICATION_FACTOR, KafkaClients.MIN_INSYNC_REPLICAS,
+            KafkaClients.PROPERTIES);
 
     public static GatewayConfig from(ConfigSource source) {
         Tls tls = new Tls(path(source.get(KEYSTORE)), source.get(KEYSTORE_PASSWORD), path(source.get(TRUSTSTORE)),
@@ -101,7 +104,7 @@ public record GatewayConfig(
                 source.get(PRODUCE_TIMEOUT), source.get(AUTH_MODE), path(source.get(JWT_PUBLIC_KEY_FILE)),
                 source.get(RATE_LIMIT), source.get(RATE_BURST), tls, source.get(DRAIN_TIMEOUT),
                 new Producer(source.get(LINGER), source.get(BATCH_BYTES), source.get(COMPRESSION)),
-                source.get(MAX_TIMESTAMP_AHEAD));
+                source.get(MAX_TIMESTAMP_AHEAD), KafkaClients.from(source, source.get(KAFKA)));
         config.checkTls();
         return config;
     }

@@ -124,8 +124,8 @@ public final class IngestGateway implements AutoCloseable {
         Semaphore inFlight = new Semaphore(config.maxInFlightRecords());
         GatewayMetrics metrics = new GatewayMetrics(registry,
                 () -> config.maxInFlightRecords() - inFlight.availablePermits());
-        KafkaReachability reachability = KafkaReachability.start(config.kafkaBootstrap(), Duration.ofSeconds(1));
-        TelemetryPublisher publisher = TelemetryPublisher.create(config.kafkaBootstrap(), config.produceTimeout(),
+        KafkaReachability reachability = KafkaReachability.start(config.kafka(), Duration.ofSeconds(1));
+        TelemetryPublisher publisher = TelemetryPublisher.create(config.kafka(), config.produceTimeout(),
                 config.producer()).withMetrics(registry);
         AtomicBoolean accepting = new AtomicBoolean(false);
         RequestGate gate = new RequestGate();
@@ -146,8 +146,8 @@ public final class IngestGateway implements AutoCloseable {
                 metrics, responder, config.maxTimestampAhead());
         app.post(TELEMETRY_PATH, telemetry);
         app.after(TELEMETRY_PATH, ctx -> metrics.request(ctx.statusCode()));
-        TableRegistryCache tableRegistry = TableRegistryCache.start(config.kafkaBootstrap());
-        TableRowPublisher tablePublisher = TableRowPublisher.create(config.kafkaBootstrap(), config.produceTimeout());
+        TableRegistryCache tableRegistry = TableRegistryCache.start(config.kafka());
+        TableRowPublisher tablePublisher = TableRowPublisher.create(config.kafka(), config.produceTimeout());
         app.post(TABLES_PATH, new TableRowsHandler(new TableRowsHandler.Wiring(new UploadReader(config.maxBatchBytes()),
                 config.maxBatchRecords(), authenticator,
                 new DeviceRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), Clock.systemUTC()), gate,

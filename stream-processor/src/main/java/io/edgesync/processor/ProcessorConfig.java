@@ -3,6 +3,7 @@ package io.edgesync.processor;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
+import io.edgesync.shared.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
 public record ProcessorConfig(String kafkaBootstrap, String applicationId, String stateDir, int streamThreads,
                               Duration retention, Duration commitInterval, Duration purgeInterval,
                               Duration statsInterval, Duration sessionTimeout, long cacheMaxBytes, String host,
-                              int port, int purgeBatch, Duration maxClockSkew) {
+                              int port, int purgeBatch, Duration maxClockSkew, KafkaClients kafka) {
 
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
@@ -51,7 +52,8 @@ public record ProcessorConfig(String kafkaBootstrap, String applicationId, Strin
 
     public static final List<Setting<?>> SETTINGS = List.of(KAFKA, APPLICATION_ID, STATE_DIR, THREADS, RETENTION,
             COMMIT_INTERVAL, PURGE_INTERVAL, PURGE_BATCH, MAX_CLOCK_SKEW, STATS_INTERVAL, SESSION_TIMEOUT,
-            CACHE_MAX_BYTES, HOST, PORT);
+            CACHE_MAX_BYTES, HOST, PORT, KafkaClients.REPLICATION_FACTOR, KafkaClients.MIN_INSYNC_REPLICAS,
+            KafkaClients.PROPERTIES);
 
     public ProcessorConfig {
         positive(RETENTION, retention);
@@ -74,6 +76,7 @@ public record ProcessorConfig(String kafkaBootstrap, String applicationId, Strin
         return new ProcessorConfig(source.get(KAFKA), source.get(APPLICATION_ID), source.get(STATE_DIR),
                 source.get(THREADS), source.get(RETENTION), source.get(COMMIT_INTERVAL), source.get(PURGE_INTERVAL),
                 source.get(STATS_INTERVAL), source.get(SESSION_TIMEOUT), source.get(CACHE_MAX_BYTES),
-                source.get(HOST), source.get(PORT), source.get(PURGE_BATCH), source.get(MAX_CLOCK_SKEW));
+                source.get(HOST), source.get(PORT), source.get(PURGE_BATCH), source.get(MAX_CLOCK_SKEW),
+                KafkaClients.from(source, source.get(KAFKA)));
     }
 }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -125,7 +126,12 @@ public final class StreamProcessor implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        short replication = config.kafka().replicationFactor();
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication > 1 ? (int) replication : -1);
+        if (replication > 1) {
+            p.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                    Integer.toString(config.kafka().minInsyncReplicas()));
+        }
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         long sessionMs = config.sessionTimeout().toMillis();
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionMs);
@@ -144,7 +150,9 @@ public final class StreamProcessor implements AutoCloseable {
         // an output the producer refuses for good (too large, say) becomes a small DLQ record; the thread goes on
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProductionHandler.class.getName());
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.TELEMETRY_DLQ.name());
-        return p;
+        Map<String, Object> own = new java.util.HashMap<>();
+        p.forEach((k, v) -> own.put((String) k, v));
+        return config.kafka().streams(own);
     }
 
     /** Blocks until the topology is running (partitions assigned, state restored), or the timeout passes. */

@@ -37,6 +37,23 @@ class StreamProcessorPropertiesTest {
     }
 
     @Test
+    void aKafkaPassThroughPropertyReachesStreamsAndItsClientsAndTopicsGetTheReplication() {
+        ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(Map.of(
+                "kafka.properties.security.protocol", "SASL_SSL", "kafka.properties.sasl.mechanism", "PLAIN",
+                "kafka.replication-factor", "3", "kafka.min-insync-replicas", "2")));
+
+        StreamsConfig streams = new StreamsConfig(StreamProcessor.properties(config));
+
+        assertEquals("SASL_SSL", streams.getString("security.protocol"));
+        assertEquals("SASL_SSL", streams.getMainConsumerConfigs("g", "c", 0).get("security.protocol"));
+        assertEquals("SASL_SSL", streams.getProducerConfigs("c").get("security.protocol"));
+        assertEquals("PLAIN", streams.getAdminConfigs("c").get("sasl.mechanism"));
+        assertEquals(3, streams.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG));
+        assertEquals("2", StreamProcessor.properties(config).get(StreamsConfig.topicPrefix("min.insync.replicas")));
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    }
+
+    @Test
     void defaultsAreSevenDaysRetentionAndAHundredMillisecondCommit() {
         ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(Map.of()));
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             // one line per benchmark
             DispatcherBench.class,
+            LongPollBench.class,
             GatewayBench.class,
             ProcessorBench.class,
             ReplayBench.class,

@@ -5,6 +5,7 @@ import io.edgesync.embedded.TempDirs;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.processor.StreamProcessor;
 import io.edgesync.shared.config.ConfigSource;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.TopicAdmin;
 import io.edgesync.shared.kafka.Topics;
 import java.lang.management.ManagementFactory;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -127,7 +127,7 @@ public final class ProcessorBench implements Callable<Integer> {
 
     /** Topics just created may have no leader yet; producing then fails or is retried. */
     static void awaitLeaders(String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(KafkaClients.of(bootstrap).admin(Map.of()))) {
             List<String> names = Topics.ALL.stream().map(t -> t.name()).toList();
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (admin.describeTopics(names).allTopicNames().get().values().stream()
@@ -154,10 +154,9 @@ public final class ProcessorBench implements Callable<Integer> {
 
     /** Reads the topic from the beginning until {@code target} records were seen; returns the nanoseconds. */
     private static long countFromStart(String bootstrap, String topic, long target, String isolation) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.of(bootstrap).consumer(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -1,6 +1,7 @@
 package io.edgesync.cli.bench;
 
 import io.edgesync.shared.json.Json;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.TelemetryRecord;
 import java.util.Map;
@@ -32,10 +33,10 @@ record ProcessorBenchInput(int records, long expectedClean) {
         };
         long clean = 0;
         int nextId = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.of(bootstrap).producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")), new StringSerializer(), new ByteArraySerializer())) {
             int sent = 0;
             while (sent < records) {
                 double roll = random.nextDouble();

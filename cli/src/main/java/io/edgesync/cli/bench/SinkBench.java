@@ -7,6 +7,7 @@ import io.edgesync.embedded.PostgresServer;
 import io.edgesync.embedded.TempDirs;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.db.Database;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.TopicAdmin;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.TelemetryRecord;
@@ -177,10 +178,10 @@ public final class SinkBench implements Callable<Integer> {
     /** Reading and decoding telemetry.clean with no database: the Kafka side's own ceiling. */
     private double consumeOnly(String bootstrap, int round) {
         var decoder = Topics.TELEMETRY_CLEAN.valueSerde().deserializer();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-read-" + round,
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KafkaClients.of(bootstrap).consumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-read-" + round,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchRows),
+                "read_committed", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchRows)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topics.TELEMETRY_CLEAN.name()));
             long t = System.nanoTime();
@@ -210,11 +211,11 @@ public final class SinkBench implements Callable<Integer> {
 
     private static void preload(String bootstrap, List<TelemetryRecord> rows) {
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<String, TelemetryRecord> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+        try (KafkaProducer<String, TelemetryRecord> p = new KafkaProducer<>(KafkaClients.of(bootstrap).producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1)),
                 new StringSerializer(), Topics.TELEMETRY_CLEAN.valueSerde().serializer())) {
             for (TelemetryRecord r : rows) {
                 p.send(new ProducerRecord<>(Topics.TELEMETRY_CLEAN.name(), r.deviceId(), r), (m, e) -> {

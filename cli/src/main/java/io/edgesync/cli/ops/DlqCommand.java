@@ -54,6 +54,11 @@ public final class DlqCommand {
             description = "Kafka bootstrap servers (env EDGESYNC_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
     String kafka;
 
+    @Option(names = {"-p", "--property"}, paramLabel = "NAME=VALUE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "A Kafka client property (repeatable), e.g. -p security.protocol=SASL_SSL; "
+                    + "EDGESYNC_KAFKA_PROPERTIES_* from the environment too.")
+    Map<String, String> properties = new java.util.HashMap<>();
+
     @Command(name = "list", description = "Dead letters, oldest first per partition: id (partition:offset), reason, "
             + "service, source topic/partition/offset, key, detail.")
     int list(@Option(names = "--reason", description = "Only this dlq.reason.") String reason,
@@ -212,16 +217,24 @@ public final class DlqCommand {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+        return new KafkaProducer<>(clients().producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000, ProducerConfig.CLIENT_ID_CONFIG, "edgesync-cli-redrive"),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000, ProducerConfig.CLIENT_ID_CONFIG, "edgesync-cli-redrive")),
                 new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** --kafka, then EDGESYNC_KAFKA_PROPERTIES_* and -p as kafka.properties.* (KafkaClients). */
+    private io.edgesync.shared.kafka.KafkaClients clients() {
+        Map<String, String> passThrough = new java.util.HashMap<>(io.edgesync.shared.config.ConfigSource.load(null,
+                System.getenv()).withPrefix(io.edgesync.shared.kafka.KafkaClients.PREFIX));
+        passThrough.putAll(properties);
+        return new io.edgesync.shared.kafka.KafkaClients(kafka, passThrough, (short) 1, 1);
     }
 
     private List<DeadLetters.Letter> read() {
         try {
-            return DeadLetters.readAll(kafka);
+            return DeadLetters.readAll(clients());
         } catch (KafkaException | IllegalStateException e) {
             err().println("cannot read " + DeadLetters.TOPIC + " at " + kafka + ": " + e.getMessage());
             err().flush();

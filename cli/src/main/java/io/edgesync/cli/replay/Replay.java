@@ -6,6 +6,7 @@ import io.edgesync.processor.topology.OutputTopics;
 import io.edgesync.processor.topology.TelemetryTopology;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.db.Transactions;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.ConflictRecord;
 import io.edgesync.shared.model.TelemetryRecord;
@@ -58,12 +59,17 @@ public final class Replay {
         }
     }
 
-    private final String bootstrap;
+    private final KafkaClients kafka;
     private final DataSource db;
     private final PrintStream progress;
 
     public Replay(String bootstrap, DataSource db, PrintStream progress) {
-        this.bootstrap = bootstrap;
+        this(KafkaClients.of(bootstrap), db, progress);
+    }
+
+    /** @param kafka the Kafka client properties of the processor's configuration (pass-through included) */
+    public Replay(KafkaClients kafka, DataSource db, PrintStream progress) {
+        this.kafka = kafka;
         this.db = db;
         this.progress = progress;
     }
@@ -112,9 +118,9 @@ public final class Replay {
         // one request in flight: the staging topic is brand new, and a first batch refused with
         // NOT_LEADER_OR_FOLLOWER must not be overtaken by the next ones (the broker then answers its retry
         // OUT_OF_ORDER_SEQUENCE_NUMBER forever and the replay never ends)
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producer(Map.of(
                 "acks", "all", "enable.idempotence", true, "linger.ms", 5,
-                "max.in.flight.requests.per.connection", 1), new ByteArraySerializer(),
+                "max.in.flight.requests.per.connection", 1)), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             for (RawArchive.Entry e : admitted) {
                 List<org.apache.kafka.common.header.Header> headers = new ArrayList<>();
@@ -144,9 +150,11 @@ public final class Replay {
             plan.start().forEach((p, o) -> begin.put(new TopicPartition(source, p),
                     new OffsetAndMetadata(o)));
             admin.alterConsumerGroupOffsets(plan.applicationId(), begin).all().get();
-            ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(Map.of(
-                    "kafka.bootstrap-servers", bootstrap, "processor.application-id", plan.applicationId(),
-                    "processor.state-dir", state.toString(), "processor.port", "-1")));
+            Map<String, String> settings = new HashMap<>(Map.of(
+                    "kafka.bootstrap-servers", kafka.bootstrapServers(), "processor.application-id", plan.applicationId(),
+                    "processor.state-dir", state.toString(), "processor.port", "-1"));
+            kafka.passThrough().forEach((k, v) -> settings.put(KafkaClients.PREFIX + k, v));
+            ProcessorConfig config = ProcessorConfig.from(ConfigSource.of(settings));
             TelemetryTopology.Wiring wiring = new TelemetryTopology.Wiring(source, plan, rule,
                     new OutputTopics(plan.cleanTopic(), plan.conflictsTopic(), plan.dlqTopic(), null));
             long[] written = new long[2];
@@ -271,7 +279,7 @@ public final class Replay {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of("bootstrap.servers", bootstrap));
+        return Admin.create(kafka.admin(Map.of()));
     }
 
     private static RuntimeException kafka(Exception e) {
@@ -299,8 +307,8 @@ public final class Replay {
         ShadowWriter(ReplayPlan plan) {
             this.plan = plan;
             this.tx = new Transactions(db);
-            this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-                    "isolation.level", "read_committed", "auto.offset.reset", "earliest", "max.poll.records", 5000),
+            this.consumer = new KafkaConsumer<>(kafka.consumer(Map.of(
+                    "isolation.level", "read_committed", "auto.offset.reset", "earliest", "max.poll.records", 5000)),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
             for (String topic : List.of(plan.cleanTopic(), plan.conflictsTopic())) {
                 for (int p = 0; p < plan.start().size(); p++) {

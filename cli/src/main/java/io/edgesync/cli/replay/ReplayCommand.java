@@ -1,5 +1,8 @@
 package io.edgesync.cli.replay;
 
+import io.edgesync.shared.db.DatabaseTimeouts;
+import io.edgesync.shared.db.DatabaseTls;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.cli.Logging;
 import io.edgesync.processor.ProcessorConfig;
 import io.edgesync.shared.config.ConfigSource;
@@ -169,10 +172,10 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         ConfigSource config = target.config();
         Logging.apply(config);
-        String bootstrap = config.get(ProcessorConfig.KAFKA);
+        KafkaClients kafka = KafkaClients.from(config, config.get(ProcessorConfig.KAFKA));
         Set<String> devices = new LinkedHashSet<>(window.devices);
         ReplayPlan plan = source == Source.archive ? ReplayPlan.forArchive(name, offsets, from, to, devices)
-                : ReplayPlan.resolve(bootstrap, name, offsets, from, to, devices);
+                : ReplayPlan.resolve(kafka, name, offsets, from, to, devices);
         PrintStream out = System.out;
         describe(out, plan);
         RawArchive archive = null;
@@ -185,8 +188,9 @@ public final class ReplayCommand implements Callable<Integer> {
             out.println("dry run: nothing read or written");
             return 0;
         }
-        try (HikariDataSource db = Database.pool(config.get(SinkConfig.JDBC_URL), 4, "edgesync-replay")) {
-            Replay replay = new Replay(bootstrap, db, System.err);
+        try (HikariDataSource db = Database.pool(config.get(SinkConfig.JDBC_URL), 4, "edgesync-replay",
+                DatabaseTimeouts.from(config), DatabaseTls.from(config), null)) {
+            Replay replay = new Replay(kafka, db, System.err);
             if (replay.exists(plan)) {
                 System.err.println("error: a replay named " + name + " exists; choose another name or remove it with"
                         + " edgesync replay drop --name " + name);
@@ -318,8 +322,9 @@ public final class ReplayCommand implements Callable<Integer> {
             ConfigSource config = target.config();
             Logging.apply(config);
             ReplayPlan plan = new ReplayPlan(name, Map.of(), Map.of(), null, null, Set.of());
-            try (HikariDataSource db = Database.pool(config.get(SinkConfig.JDBC_URL), 2, "edgesync-replay")) {
-                new Replay(config.get(ProcessorConfig.KAFKA), db, System.err).drop(plan);
+            try (HikariDataSource db = Database.pool(config.get(SinkConfig.JDBC_URL), 2, "edgesync-replay",
+                    DatabaseTimeouts.from(config), DatabaseTls.from(config), null)) {
+                new Replay(KafkaClients.from(config, config.get(ProcessorConfig.KAFKA)), db, System.err).drop(plan);
             }
             System.out.println("dropped replay " + name);
             return 0;

@@ -1,5 +1,6 @@
 package io.edgesync.cli.replay;
 
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.processor.topology.RecordFilter;
 import io.edgesync.shared.kafka.Topics;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,13 @@ public record ReplayPlan(String name, Map<Integer, Long> start, Map<Integer, Lon
      */
     public static ReplayPlan resolve(String bootstrap, String name, Map<Integer, Long> fromOffsets, Instant from,
                                      Instant to, Set<String> devices) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
+        return resolve(KafkaClients.of(bootstrap), name, fromOffsets, from, to, devices);
+    }
+
+    /** As above, through the Kafka client properties of the configuration (pass-through included). */
+    public static ReplayPlan resolve(KafkaClients kafka, String name, Map<Integer, Long> fromOffsets, Instant from,
+                                     Instant to, Set<String> devices) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer(Map.of()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(Topics.TELEMETRY_RAW.name(), Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {

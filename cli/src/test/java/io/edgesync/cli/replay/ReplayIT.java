@@ -8,6 +8,7 @@ import io.edgesync.cli.agent.CloudPipeline;
 import io.edgesync.embedded.S3Server;
 import io.edgesync.embedded.TempDirs;
 import io.edgesync.gateway.IngestGateway;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topic;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.model.TelemetryRecord;
@@ -80,7 +81,7 @@ class ReplayIT {
         cloud = new CloudPipeline(KAFKA.bootstrapServers(), PG.jdbcUrl(), PG.dataSource(), dir);
         gateway = cloud.startGateway(0, Map.of());
         s3 = S3Server.start(dir.resolve("s3"), 0);
-        archive = new ArchiveConfig(KAFKA.bootstrapServers(), "edgesync-raw-archive", s3.endpoint(), "us-east-1",
+        archive = new ArchiveConfig(KafkaClients.of(KAFKA.bootstrapServers()), "edgesync-raw-archive", s3.endpoint(), "us-east-1",
                 "edgesync-archive", S3Server.ACCESS_KEY, S3Server.SECRET_KEY, 100_000, Duration.ofSeconds(1));
         archiver = RawArchiver.start(archive);
         started = Instant.now().minusSeconds(1);

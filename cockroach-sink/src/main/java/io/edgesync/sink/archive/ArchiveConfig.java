@@ -2,11 +2,12 @@ package io.edgesync.sink.archive;
 
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
+import io.edgesync.shared.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.List;
 
 /** The raw archiver ({@code edgesync serve archiver}): where {@code telemetry.raw} is archived, and how often. */
-public record ArchiveConfig(String kafkaBootstrap, String groupId, String endpoint, String region, String bucket,
+public record ArchiveConfig(KafkaClients kafka, String groupId, String endpoint, String region, String bucket,
                             String accessKey, String secretKey, int maxRecords, Duration flushInterval) {
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
@@ -27,11 +28,11 @@ public record ArchiveConfig(String kafkaBootstrap, String groupId, String endpoi
     public static final Setting<Duration> FLUSH_INTERVAL = Setting.duration("archive.flush-interval", "60s",
             "Longest time a record waits in the archiver's buffer before it is written to the store.");
 
-    public static final List<Setting<?>> SETTINGS = List.of(KAFKA, GROUP_ID, ENDPOINT, REGION, BUCKET, ACCESS_KEY,
-            SECRET_KEY, MAX_RECORDS, FLUSH_INTERVAL);
+    public static final List<Setting<?>> SETTINGS = List.of(KAFKA, KafkaClients.PROPERTIES, GROUP_ID, ENDPOINT, REGION,
+            BUCKET, ACCESS_KEY, SECRET_KEY, MAX_RECORDS, FLUSH_INTERVAL);
 
     public static ArchiveConfig from(ConfigSource source) {
-        return new ArchiveConfig(source.get(KAFKA), source.get(GROUP_ID), source.get(ENDPOINT), source.get(REGION),
+        return new ArchiveConfig(KafkaClients.from(source, source.get(KAFKA)), source.get(GROUP_ID), source.get(ENDPOINT), source.get(REGION),
                 source.get(BUCKET), source.get(ACCESS_KEY), source.get(SECRET_KEY), source.get(MAX_RECORDS),
                 source.get(FLUSH_INTERVAL));
     }

@@ -42,13 +42,12 @@ public final class RawArchiver implements AutoCloseable {
         this.config = config;
         this.archive = RawArchive.of(config);
         archive.ensureBucket();
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+        this.consumer = new KafkaConsumer<>(config.kafka().consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "raw-archiver");
     }

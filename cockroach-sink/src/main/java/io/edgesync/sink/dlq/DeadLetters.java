@@ -1,5 +1,6 @@
 package io.edgesync.sink.dlq;
 
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.sink.store.Origin;
 import java.nio.charset.StandardCharsets;
@@ -65,12 +66,11 @@ public final class DeadLetters implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
 
-    public DeadLetters(String bootstrap) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    public DeadLetters(KafkaClients kafka) {
+        this.producer = new KafkaProducer<>(kafka.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.CLIENT_ID_CONFIG, "cockroach-sink-dlq"),
+                ProducerConfig.CLIENT_ID_CONFIG, "cockroach-sink-dlq")),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 

@@ -33,14 +33,13 @@ public final class TableSync implements AutoCloseable {
     }
 
     public static TableSync start(SinkConfig config, DataSource dataSource, DeadLetters deadLetters, Backoff backoff) {
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.kafka().producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, "cockroach-sink-table-registry",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000)),
                 new StringSerializer(), new ByteArraySerializer());
         TableRegistry registry = new TableRegistry(dataSource, producer);
         try {
@@ -48,14 +47,13 @@ public final class TableSync implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("event=table_registry_publish_failed error={} (retried every 30s)", e.getClass().getSimpleName());
         }
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap(),
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId() + "-tables",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchRows(),
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis()),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis())),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         TableRowsSink sink = new TableRowsSink(consumer, new Transactions(dataSource, config.txMaxAttempts(),
                 Duration.ofMillis(10)), registry, deadLetters, backoff);

@@ -1,6 +1,7 @@
 package io.edgesync.dispatcher.events;
 
 import io.edgesync.shared.json.Json;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -25,24 +26,22 @@ public final class EventPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    public EventPublisher(String bootstrapServers) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public EventPublisher(KafkaClients kafka) {
+        this.producer = new KafkaProducer<>(kafka.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 1,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                ProducerConfig.CLIENT_ID_CONFIG, "command-dispatcher"),
+                ProducerConfig.CLIENT_ID_CONFIG, "command-dispatcher")),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
     /** A consumer of {@code command.events} for {@link CommandWakeups}: no group, nothing committed. */
-    public static org.apache.kafka.clients.consumer.Consumer<String, byte[]> wakeupConsumer(String bootstrapServers) {
-        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of(
-                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public static org.apache.kafka.clients.consumer.Consumer<String, byte[]> wakeupConsumer(KafkaClients kafka) {
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(kafka.consumer(Map.of(
                 org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, "command-dispatcher-wakeups",
                 org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100)),
                 new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer());
     }

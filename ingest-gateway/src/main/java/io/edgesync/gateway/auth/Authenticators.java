@@ -1,5 +1,7 @@
 package io.edgesync.gateway.auth;
 
+import io.edgesync.shared.kafka.KafkaClients;
+
 import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.config.ConfigException;
@@ -27,7 +29,7 @@ public final class Authenticators {
     }
 
     /** As {@link #from(GatewayConfig, Clock)}, with the registry reader started by {@code registries} (bootstrap servers in). */
-    static Chosen from(GatewayConfig config, Clock clock, Function<String, DeviceRegistryCache> registries) {
+    static Chosen from(GatewayConfig config, Clock clock, Function<KafkaClients, DeviceRegistryCache> registries) {
         return switch (config.authMode()) {
             case NONE -> new Chosen(new TrustingAuthenticator(), () -> true, () -> { });
             case JWT -> jwt(config, clock, registries);
@@ -36,13 +38,13 @@ public final class Authenticators {
                     throw new ConfigException("gateway.auth-mode=mtls needs " + GatewayConfig.KEYSTORE.key() + " and "
                             + GatewayConfig.TRUSTSTORE.key());
                 }
-                DeviceRegistryCache registry = registries.apply(config.kafkaBootstrap());
+                DeviceRegistryCache registry = registries.apply(config.kafka());
                 yield new Chosen(new ClientCertificateAuthenticator(registry::entry), registry::loaded, registry);
             }
         };
     }
 
-    private static Chosen jwt(GatewayConfig config, Clock clock, Function<String, DeviceRegistryCache> registries) {
+    private static Chosen jwt(GatewayConfig config, Clock clock, Function<KafkaClients, DeviceRegistryCache> registries) {
         if (config.jwtPublicKeyFile() == null || !Files.isRegularFile(config.jwtPublicKeyFile())) {
             throw new ConfigException("gateway.auth-mode=jwt needs " + GatewayConfig.JWT_PUBLIC_KEY_FILE.key()
                     + " (" + GatewayConfig.JWT_PUBLIC_KEY_FILE.envName() + ") naming a JWK file; got "
@@ -54,7 +56,7 @@ public final class Authenticators {
         } catch (RuntimeException e) {
             throw new ConfigException("invalid key " + GatewayConfig.JWT_PUBLIC_KEY_FILE.key() + ": " + e.getMessage());
         }
-        DeviceRegistryCache registry = registries.apply(config.kafkaBootstrap());
+        DeviceRegistryCache registry = registries.apply(config.kafka());
         return new Chosen(new JwtDeviceAuthenticator(verifier, registry::entry, clock, TOKEN_CACHE_SIZE),
                 registry::loaded, registry);
     }

@@ -3,6 +3,7 @@ package io.edgesync.gateway.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgesync.shared.auth.RegistryEntry;
 import io.edgesync.shared.json.Json;
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -61,13 +62,12 @@ public final class DeviceRegistryCache implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    public static DeviceRegistryCache start(String bootstrapServers) {
-        return start(() -> new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public static DeviceRegistryCache start(KafkaClients kafka) {
+        return start(() -> new KafkaConsumer<>(kafka.consumer(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "ingest-gateway-registry",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100)),
                 new StringDeserializer(), new ByteArrayDeserializer()), Duration.ofSeconds(1));
     }
 

@@ -1,5 +1,6 @@
 package io.edgesync.gateway.kafka;
 
+import io.edgesync.shared.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -24,14 +25,14 @@ public final class KafkaReachability implements AutoCloseable {
     private final AtomicBoolean reachable = new AtomicBoolean(false);
     private final ScheduledExecutorService timer;
 
-    private KafkaReachability(String bootstrapServers, Duration interval) {
+    private KafkaReachability(KafkaClients kafka, Duration interval) {
         this.interval = interval;
         int timeoutMs = (int) Math.max(500, interval.toMillis() * 2);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.admin = Admin.create(kafka.admin(Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "ingest-gateway-health",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000)));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gateway-kafka-health");
             t.setDaemon(true);
@@ -39,8 +40,8 @@ public final class KafkaReachability implements AutoCloseable {
         });
     }
 
-    public static KafkaReachability start(String bootstrapServers, Duration interval) {
-        KafkaReachability r = new KafkaReachability(bootstrapServers, interval);
+    public static KafkaReachability start(KafkaClients kafka, Duration interval) {
+        KafkaReachability r = new KafkaReachability(kafka, interval);
         r.check();
         r.timer.scheduleWithFixedDelay(r::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         return r;

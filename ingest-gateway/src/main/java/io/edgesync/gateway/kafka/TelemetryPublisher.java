@@ -1,5 +1,6 @@
 package io.edgesync.gateway.kafka;
 
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.gateway.GatewayConfig;
 import io.edgesync.shared.kafka.Topics;
 import java.nio.charset.StandardCharsets;
@@ -77,11 +78,10 @@ public final class TelemetryPublisher implements AutoCloseable {
         producerMetrics.bindTo(registry);
     }
 
-    public static TelemetryPublisher create(String bootstrapServers, Duration produceTimeout,
+    public static TelemetryPublisher create(KafkaClients kafka, Duration produceTimeout,
                                             GatewayConfig.Producer tuning) {
         int timeoutMs = (int) produceTimeout.toMillis();
         Map<String, Object> config = Map.ofEntries(
-                Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "ingest-gateway"),
                 Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
                 Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
@@ -96,7 +96,7 @@ public final class TelemetryPublisher implements AutoCloseable {
                 Map.entry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(1_010, timeoutMs)),
                 Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class),
                 Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        return new TelemetryPublisher(() -> new KafkaProducer<>(config));
+        return new TelemetryPublisher(() -> new KafkaProducer<>(kafka.producer(config)));
     }
 
     /**

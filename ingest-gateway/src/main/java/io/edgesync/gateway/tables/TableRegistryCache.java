@@ -1,5 +1,6 @@
 package io.edgesync.gateway.tables;
 
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.kafka.Topics;
 import io.edgesync.shared.tables.TableDefinition;
@@ -37,20 +38,19 @@ public final class TableRegistryCache implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
 
-    private TableRegistryCache(String bootstrapServers) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    private TableRegistryCache(KafkaClients kafka) {
+        this.consumer = new KafkaConsumer<>(kafka.consumer(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "ingest-gateway-table-registry",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100)),
                 new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "gateway-table-registry");
         this.thread.setDaemon(true);
     }
 
-    public static TableRegistryCache start(String bootstrapServers) {
-        TableRegistryCache cache = new TableRegistryCache(bootstrapServers);
+    public static TableRegistryCache start(KafkaClients kafka) {
+        TableRegistryCache cache = new TableRegistryCache(kafka);
         cache.thread.start();
         return cache;
     }

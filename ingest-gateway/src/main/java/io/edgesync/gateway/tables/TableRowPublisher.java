@@ -1,5 +1,6 @@
 package io.edgesync.gateway.tables;
 
+import io.edgesync.shared.kafka.KafkaClients;
 import io.edgesync.shared.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,10 +28,9 @@ public final class TableRowPublisher implements AutoCloseable {
         this.producer = producer;
     }
 
-    public static TableRowPublisher create(String bootstrapServers, Duration produceTimeout) {
+    public static TableRowPublisher create(KafkaClients kafka, Duration produceTimeout) {
         int timeoutMs = (int) produceTimeout.toMillis();
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> config = kafka.producer(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "ingest-gateway-tables",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -38,7 +38,7 @@ public final class TableRowPublisher implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(timeoutMs, 5_000),
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1_000, timeoutMs - 5),
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(1_010, timeoutMs));
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(1_010, timeoutMs)));
         return new TableRowPublisher(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
     }
 

@@ -137,8 +137,9 @@ class RegistryReaderReadinessIT {
         GatewayConfig config = GatewayConfig.from(ConfigSource.of(Map.of(
                 "kafka.bootstrap-servers", KAFKA.bootstrapServers(), "gateway.port", "0",
                 "gateway.auth-mode", "jwt", "gateway.jwt-public-key-file", publicKey.toString())));
-        Authenticators.Chosen auth = Authenticators.from(config, Clock.systemUTC(), bootstrap -> {
-            reader.set(DeviceRegistryCache.start(() -> new FlakyConsumer(bootstrap, failure), Duration.ofMillis(100)));
+        Authenticators.Chosen auth = Authenticators.from(config, Clock.systemUTC(), kafka -> {
+            reader.set(DeviceRegistryCache.start(() -> new FlakyConsumer(kafka.bootstrapServers(), failure),
+                    Duration.ofMillis(100)));
             return reader.get();
         });
         return IngestGateway.start(config, auth);

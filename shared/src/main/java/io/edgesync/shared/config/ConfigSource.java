@@ -96,6 +96,46 @@ public final class ConfigSource {
         }
     }
 
+    /**
+     * Every value whose key starts with {@code prefix}, keyed by the rest: from the file
+     * ({@code kafka.properties.security.protocol}, or nested YAML), overridden by the environment
+     * ({@code EDGESYNC_KAFKA_PROPERTIES_SECURITY_PROTOCOL}: underscores are dots, lower case) and its
+     * {@code _FILE} form ({@code EDGESYNC_KAFKA_PROPERTIES_SASL_JAAS_CONFIG_FILE}, for secrets).
+     */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        file.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.length() > prefix.length()) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        String envPrefix = "EDGESYNC_" + prefix.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
+                .replace('-', '_');
+        Map<String, String> fromEnv = new java.util.TreeMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith(envPrefix) && k.length() > envPrefix.length() && !k.endsWith("_FILE")) {
+                fromEnv.put(envKey(k.substring(envPrefix.length())), v);
+            }
+        });
+        env.forEach((k, v) -> {
+            if (k.startsWith(envPrefix) && k.endsWith("_FILE") && k.length() > envPrefix.length() + 5) {
+                String key = envKey(k.substring(envPrefix.length(), k.length() - 5));
+                if (fromEnv.containsKey(key)) {
+                    throw new ConfigException("both " + k.substring(0, k.length() - 5) + " and " + k
+                            + " are set; set only one");
+                }
+                Setting<String> named = Setting.secret(prefix + key, null, "");
+                fromEnv.put(key, readValueFile(named, v));
+            }
+        });
+        out.putAll(fromEnv);
+        return out;
+    }
+
+    private static String envKey(String rest) {
+        return rest.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+    }
+
     /** The environment variable naming a file that holds the setting's value: {@code EDGESYNC_..._FILE}. */
     public static String fileEnvName(Setting<?> setting) {
         return setting.envName() + "_FILE";

@@ -36,6 +36,12 @@ public final class Database {
     /** As above, with the pool's meters ({@code hikaricp_connections_*}, tag {@code pool}) in {@code metrics}. */
     public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName, DatabaseTimeouts timeouts,
                                         MeterRegistry metrics) {
+        return pool(jdbcUrl, maxPoolSize, poolName, timeouts, DatabaseTls.NONE, metrics);
+    }
+
+    /** As above, with TLS to the database ({@link DatabaseTls}: sslmode, certificates) as driver properties. */
+    public static HikariDataSource pool(String jdbcUrl, int maxPoolSize, String poolName, DatabaseTimeouts timeouts,
+                                        DatabaseTls tls, MeterRegistry metrics) {
         HikariConfig config = new HikariConfig();
         if (metrics != null) {
             config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
@@ -56,6 +62,7 @@ public final class Database {
         config.addDataSourceProperty("loginTimeout", Integer.toString(socketSeconds));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("options", "-c statement_timeout=" + timeouts.statementTimeout().toMillis());
+        tls.driverProperties().forEach(config::addDataSourceProperty);
         return new HikariDataSource(config);
     }
 

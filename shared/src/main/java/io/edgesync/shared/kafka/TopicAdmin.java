@@ -40,11 +40,23 @@ public final class TopicAdmin {
      */
     public static void ensureTopics(String bootstrapServers, int partitions, short replicationFactor,
                                     Map<String, java.time.Duration> retention) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        ensureTopics(new KafkaClients(bootstrapServers, Map.of(), replicationFactor, 1), partitions, retention);
+    }
+
+    /**
+     * Creates the missing contract topics with {@code partitions} partitions, the clients' replication
+     * factor and min.insync.replicas, through an admin client built by {@link KafkaClients};
+     * {@code retention} as above.
+     */
+    public static void ensureTopics(KafkaClients clients, int partitions, Map<String, java.time.Duration> retention) {
+        String bootstrapServers = clients.bootstrapServers();
+        short replicationFactor = clients.replicationFactor();
+        try (Admin admin = Admin.create(clients.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "edgesync-topics")))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = Topics.ALL.stream()
                     .filter(t -> !existing.contains(t.name()))
-                    .map(t -> new NewTopic(t.name(), partitions, replicationFactor).configs(configs(t, retention)))
+                    .map(t -> new NewTopic(t.name(), partitions, replicationFactor)
+                            .configs(clients.topicConfigs(configs(t, retention))))
                     .toList();
             Map<ConfigResource, java.util.Collection<AlterConfigOp>> changes = new java.util.HashMap<>();
             retention.forEach((topic, r) -> {
