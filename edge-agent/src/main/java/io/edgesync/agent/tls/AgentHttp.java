@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The HTTP clients of one agent: one for the gateway and one for the dispatcher, both with
- * {@link AgentTls} applied, and one for downloads from the object store (signed URLs), which trusts
+ * {@link AgentTls} applied (each with its own pins), and one for downloads from the object store (signed URLs), which trusts
  * the JDK's authorities and the CA bundle.
  */
 public record AgentHttp(HttpClient gateway, HttpClient dispatcher, HttpClient downloads) {
@@ -35,19 +37,25 @@ public record AgentHttp(HttpClient gateway, HttpClient dispatcher, HttpClient do
         if (!tls.configured()) {
             return same(builder(connectTimeout).build());
         }
-        SSLContext services = context(tls, false);
-        HttpClient client = builder(connectTimeout).sslContext(services).build();
+        HttpClient gateway = builder(connectTimeout)
+                .sslContext(context(tls, false, tls.gatewayPins(), AgentTls.GATEWAY_PINS.key())).build();
+        HttpClient dispatcher = builder(connectTimeout)
+                .sslContext(context(tls, false, tls.dispatcherPins(), AgentTls.DISPATCHER_PINS.key())).build();
         HttpClient downloads = tls.caBundle() == null ? builder(connectTimeout).build()
-                : builder(connectTimeout).sslContext(context(tls, true)).build();
-        return new AgentHttp(client, client, downloads);
+                : builder(connectTimeout).sslContext(context(tls, true, SpkiPins.NONE, "")).build();
+        return new AgentHttp(gateway, dispatcher, downloads);
     }
 
     private static HttpClient.Builder builder(Duration connectTimeout) {
         return HttpClient.newBuilder().connectTimeout(connectTimeout);
     }
 
-    /** @param withJdkAuthorities trust the JDK's authorities besides the bundle */
-    static SSLContext context(AgentTls tls, boolean withJdkAuthorities) {
+    /**
+     * @param withJdkAuthorities trust the JDK's authorities besides the bundle
+     * @param pins               the endpoint's pins, checked after the authorities
+     * @param pinSetting         the setting the pins come from, named when a chain matches none
+     */
+    static SSLContext context(AgentTls tls, boolean withJdkAuthorities, SpkiPins pins, String pinSetting) {
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(tls.caBundle() == null ? null : trustStore(tls, withJdkAuthorities));
@@ -57,11 +65,24 @@ public record AgentHttp(HttpClient gateway, HttpClient dispatcher, HttpClient do
                 keys.init(identity(tls), KEY_PASSWORD);
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
+            TrustManager[] managers = trust.getTrustManagers();
+            if (pins.enabled()) {
+                managers = new TrustManager[] {new PinningTrustManager(x509(managers), pins, pinSetting)};
+            }
+            context.init(keys == null ? null : keys.getKeyManagers(), managers, null);
             return context;
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
+    }
+
+    private static X509ExtendedTrustManager x509(TrustManager[] managers) {
+        for (TrustManager m : managers) {
+            if (m instanceof X509ExtendedTrustManager x) {
+                return x;
+            }
+        }
+        throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
     }
 
     private static KeyStore trustStore(AgentTls tls, boolean withJdkAuthorities)

@@ -10,15 +10,19 @@ import java.util.List;
 /**
  * How the agent speaks TLS to the gateway and the dispatcher (part of the agent's configuration):
  * the certificate authorities it trusts (a PEM bundle; without one, the JDK's) and, for mutual
- * TLS, a client certificate and its key (PEM), used for both endpoints.
+ * TLS, a client certificate and its key (PEM), used for both endpoints; optionally SPKI pins per
+ * endpoint ({@link SpkiPins}, at least two each).
  *
  * @param caBundle          PEM certificates of the authorities that sign the services' certificates; null: the JDK's
  * @param clientCertificate PEM certificate chain (leaf first) whose CN names this device; null: none
  * @param clientKey         PEM PKCS#8 private key of {@code clientCertificate}
+ * @param gatewayPins       pins the gateway's chain must match; {@link SpkiPins#NONE}: no pinning
+ * @param dispatcherPins    pins the dispatcher's chain must match; {@link SpkiPins#NONE}: no pinning
  */
-public record AgentTls(Path caBundle, Path clientCertificate, Path clientKey) {
+public record AgentTls(Path caBundle, Path clientCertificate, Path clientKey, SpkiPins gatewayPins,
+                       SpkiPins dispatcherPins) {
 
-    public static final AgentTls DEFAULT = new AgentTls(null, null, null);
+    public static final AgentTls DEFAULT = new AgentTls(null, null, null, SpkiPins.NONE, SpkiPins.NONE);
 
     public static final Setting<String> CA_BUNDLE = Setting.string("agent.tls.ca-bundle", null,
             "PEM file of the certificate authorities the agent trusts for the gateway and the dispatcher "
@@ -30,10 +34,20 @@ public record AgentTls(Path caBundle, Path clientCertificate, Path clientKey) {
             "PEM PKCS#8 private key (BEGIN PRIVATE KEY, EC or RSA, unencrypted; keep it owner-only) of "
                     + "agent.tls.client-certificate.");
 
-    public static final List<Setting<?>> SETTINGS = List.of(CA_BUNDLE, CLIENT_CERTIFICATE, CLIENT_KEY);
+    public static final Setting<String> GATEWAY_PINS = Setting.string("agent.tls.gateway-pins", null,
+            "Certificate pins of the gateway: comma-separated sha256/<base64 SHA-256 of the SubjectPublicKeyInfo>, "
+                    + "at least two (the key in use and a backup); a chain with none of them is refused. Unset: no "
+                    + "pinning.");
+    public static final Setting<String> DISPATCHER_PINS = Setting.string("agent.tls.dispatcher-pins", null,
+            "Certificate pins of the dispatcher, as agent.tls.gateway-pins.");
+
+    public static final List<Setting<?>> SETTINGS = List.of(CA_BUNDLE, CLIENT_CERTIFICATE, CLIENT_KEY, GATEWAY_PINS,
+            DISPATCHER_PINS);
 
     public static AgentTls from(ConfigSource source) {
-        AgentTls tls = new AgentTls(file(source, CA_BUNDLE), file(source, CLIENT_CERTIFICATE), file(source, CLIENT_KEY));
+        AgentTls tls = new AgentTls(file(source, CA_BUNDLE), file(source, CLIENT_CERTIFICATE), file(source, CLIENT_KEY),
+                SpkiPins.parse(source.get(GATEWAY_PINS), GATEWAY_PINS.key()),
+                SpkiPins.parse(source.get(DISPATCHER_PINS), DISPATCHER_PINS.key()));
         if ((tls.clientCertificate == null) != (tls.clientKey == null)) {
             throw new ConfigException(CLIENT_CERTIFICATE.key() + " and " + CLIENT_KEY.key()
                     + " go together: set both or neither");
@@ -43,7 +57,7 @@ public record AgentTls(Path caBundle, Path clientCertificate, Path clientKey) {
 
     /** True when anything differs from the JDK's defaults. */
     public boolean configured() {
-        return caBundle != null || clientCertificate != null;
+        return caBundle != null || clientCertificate != null || gatewayPins.enabled() || dispatcherPins.enabled();
     }
 
     private static Path file(ConfigSource source, Setting<String> setting) {
