@@ -65,7 +65,12 @@ final class DemoCommand implements Callable<Integer> {
                     plane.gatewayUrl(), plane.dispatcherUrl(), new SimulatedFleet.FleetCredentials(
                             plane.credentials().enrollmentKey(), plane.credentials().operatorToken())));
             System.out.printf("fleet: %d devices x %d readings, %d readings/s each%n", devices, recordsPerDevice, rate);
+            DemoFunction.deploy(plane.dispatcherUrl(), plane.credentials().operatorToken(), FleetEnrollment.DEVICE_TYPE);
             fleet.start();
+            long running = awaitFunction(fleet, lifecycle);
+            System.out.printf("edge function: %s %s (examples/functions/tag.wat) deployed to device type %s,"
+                    + " running on %d of %d devices%n", DemoFunction.NAME, DemoFunction.VERSION,
+                    FleetEnrollment.DEVICE_TYPE, running, devices);
             long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
             long expected = (long) devices * recordsPerDevice;
             long lastPrint = 0;
@@ -102,12 +107,23 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** Waits (at most 60 s) until every agent's first sync plan installed the demo function; answers how many run it. */
+    private static long awaitFunction(SimulatedFleet fleet, Lifecycle lifecycle) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        long running = fleet.running(DemoFunction.NAME);
+        while (running < fleet.size() && System.currentTimeMillis() < deadline && !lifecycle.awaitStop(200)) {
+            running = fleet.running(DemoFunction.NAME);
+        }
+        return running;
+    }
+
     /** What the demo reports, read from each stage. */
-    record Counts(long written, long accepted, long inRaw, long inDatabase, long distinctInDatabase, long pending) {
+    record Counts(long written, long accepted, long inRaw, long inDatabase, long distinctInDatabase, long pending,
+                  long transformed, long flagged) {
         static Counts read(ControlPlane plane, SimulatedFleet fleet) throws SQLException {
             long[] db = databaseCounts(plane.jdbcUrl());
             return new Counts(fleet.written(), plane.gateway().acceptedRecords(), topicRecords(plane.kafkaBootstrap()),
-                    db[0], db[1], fleet.pending());
+                    db[0], db[1], fleet.pending(), db[2], db[3]);
         }
 
         boolean complete() {
@@ -126,6 +142,8 @@ final class DemoCommand implements Callable<Integer> {
                     "  accepted by the gateway:        " + accepted,
                     "  in telemetry.raw:               " + inRaw,
                     "  in telemetry_data:              " + inDatabase + " (" + distinctInDatabase + " distinct)",
+                    "  transformed at the edge by tag: " + transformed + " (+" + flagged
+                            + " kept as written, flagged in metadata.edgeFunctionError after a function failure)",
                     "  every record written at the edges is in telemetry_data exactly once: "
                             + (complete() ? "yes" : "NO"));
         }
@@ -133,9 +151,11 @@ final class DemoCommand implements Callable<Integer> {
         private static long[] databaseCounts(String jdbcUrl) throws SQLException {
             try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery(
-                         "SELECT count(*), count(DISTINCT (device_id, id)) FROM telemetry_data")) {
+                         "SELECT count(*), count(DISTINCT (device_id, id)), count(CASE WHEN"
+                                 + " metadata->>'edgeFn' = 'tag' THEN 1 END),"
+                                 + " count(CASE WHEN metadata->'edgeFunctionError' IS NOT NULL THEN 1 END) FROM telemetry_data")) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
             }
         }
 

@@ -20,6 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * answered 409) gets a fresh token by operator rotation instead.
  */
 final class FleetEnrollment {
+    /** The device type every simulated device registers with (the demo deploys its function to it). */
+    static final String DEVICE_TYPE = "demo-sensor";
+
     private final HttpClient http;
     private final String dispatcherUrl;
     private final String enrollmentKey;
@@ -42,7 +45,7 @@ final class FleetEnrollment {
     }
 
     private String tokenFor(String deviceId) {
-        String body = Json.toString(Map.of("deviceId", deviceId, "name", deviceId, "deviceType", "demo-sensor"));
+        String body = Json.toString(Map.of("deviceId", deviceId, "name", deviceId, "deviceType", DEVICE_TYPE));
         HttpResponse<String> registered = send(HttpRequest.newBuilder(URI.create(dispatcherUrl + "/api/v1/devices/register"))
                 .header("Authorization", "Bearer " + enrollmentKey).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));

@@ -81,6 +81,12 @@ final class SimulatedFleet implements AutoCloseable {
         return more;
     }
 
+    /** How many agents run the edge function {@code name} now. */
+    long running(String name) {
+        return agents.stream().filter(a -> a.functions().installed().stream().anyMatch(f -> f.name().equals(name)))
+                .count();
+    }
+
     long written() {
         return written.get();
     }

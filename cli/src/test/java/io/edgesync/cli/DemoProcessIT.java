@@ -48,6 +48,14 @@ class DemoProcessIT {
             String printed = String.join("\n", out);
             assertTrue(printed.contains("records written at the edges:   300"), printed);
             assertTrue(printed.contains("in telemetry_data exactly once: yes"), printed);
+            // AND the example edge function, deployed to the fleet's type, enriched every reading at the edge
+            assertTrue(printed.contains("running on 10 of 10 devices"), printed);
+            // (a call past the time limit on a loaded machine keeps its reading as written, flagged: never lost)
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "transformed at the edge by tag: (\\d+) \\(\\+(\\d+) kept as written").matcher(printed);
+            assertTrue(m.find(), printed);
+            assertTrue(Long.parseLong(m.group(1)) > 0, printed);
+            assertTrue(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) == 300, printed);
             assertTrue(printed.lines().anyMatch(l -> l.matches("gateway=http://127\\.0\\.0\\.1:\\d+")), printed);
             assertTrue(printed.lines().anyMatch(l -> l.matches("kafka=127\\.0\\.0\\.1:\\d+")), printed);
             Path dataDir = Path.of(out.get(0).replaceAll("^starting .* in (.*) \\.\\.\\.$", "$1"));

@@ -41,6 +41,8 @@ import io.edgesync.shared.db.Database;
 import io.edgesync.shared.db.Transactions;
 import io.edgesync.shared.http.BoundedBody;
 import io.edgesync.shared.http.HttpServers;
+import io.edgesync.shared.tls.TlsConnector;
+import io.edgesync.shared.tls.TlsSettings;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Counter;
 import io.edgesync.dispatcher.ops.FleetGauges;
@@ -73,11 +75,13 @@ public final class CommandDispatcher implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final Javalin app;
+    private final TlsSettings tls;
     private final AtomicBoolean ready;
     private final Deque<AutoCloseable> resources;
 
-    private CommandDispatcher(Javalin app, AtomicBoolean ready, Deque<AutoCloseable> resources) {
+    private CommandDispatcher(Javalin app, TlsSettings tls, AtomicBoolean ready, Deque<AutoCloseable> resources) {
         this.app = app;
+        this.tls = tls;
         this.ready = ready;
         this.resources = resources;
     }
@@ -145,7 +149,7 @@ public final class CommandDispatcher implements AutoCloseable {
         EnrollmentCodes enrollmentCodes = new EnrollmentCodes(tx, clock, config.enrollment().codeTtl(),
                 new java.security.SecureRandom());
         Authenticator auth = new Authenticator(verifier, store, operatorTokenStore, enrollmentCodes,
-                config.enrollmentKey(), config.operatorToken());
+                config.enrollmentKey(), config.operatorToken(), config.tls().mutual());
 
         metrics.gauge(DispatcherMetrics.LONG_POLLS_WAITING, longPoll, LongPoll::waiting);
         io.micrometer.core.instrument.FunctionCounter.builder(DispatcherMetrics.LONG_POLLS_REFUSED, longPoll,
@@ -158,6 +162,7 @@ public final class CommandDispatcher implements AutoCloseable {
             jc.jetty.multipartConfig.maxFileSize(maxFunction + 1, io.javalin.config.SizeUnit.BYTES);
             jc.jetty.multipartConfig.maxTotalRequestSize(maxFunction + 64 * 1024, io.javalin.config.SizeUnit.BYTES);
             jc.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
+            TlsConnector.install(jc, config.tls(), config.host(), config.port());
         });
         // every JSON body read within 1 MiB before routing, chunked or not; the upload streams its multipart
         // body within functions.max-size-bytes (Jetty's multipart limits above)
@@ -192,12 +197,12 @@ public final class CommandDispatcher implements AutoCloseable {
                 FleetGauges.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         long sweep = config.expirySweepInterval().toMillis();
         timer.scheduleWithFixedDelay(() -> expire(commands, expired), sweep, sweep, TimeUnit.MILLISECONDS);
-        app.start(config.host(), config.port());
+        TlsConnector.start(app, config.tls(), config.host(), config.port());
         resources.push(app::stop);
         resources.push(longPoll);
         ready.set(true);
-        CommandDispatcher dispatcher = new CommandDispatcher(app, ready, resources);
-        LOG.info("event=dispatcher_started url={}", dispatcher.url());
+        CommandDispatcher dispatcher = new CommandDispatcher(app, config.tls(), ready, resources);
+        LOG.info("event=dispatcher_started url={} tls={}", dispatcher.url(), config.tls().mode());
         return dispatcher;
     }
 
@@ -257,7 +262,7 @@ public final class CommandDispatcher implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port();
+        return (tls.enabled() ? "https" : "http") + "://127.0.0.1:" + port();
     }
 
     /** Readiness goes false first; then the HTTP server stops, polls end, and Kafka and the pool close. */

@@ -5,6 +5,7 @@ import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
 import io.edgesync.shared.db.DatabaseTimeouts;
+import io.edgesync.shared.tls.TlsSettings;
 import io.edgesync.shared.db.DatabaseTls;
 import io.edgesync.shared.kafka.KafkaClients;
 import java.nio.file.Path;
@@ -20,12 +21,14 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                                int maxCommandsPerPoll, int maxPollsPerDevice, DatabaseTimeouts dbTimeouts,
                                DispatcherSecurity security, StorageConfig storage,
                                CredentialPolicy credentials, CommandGroupPolicy groups,
-                               EnrollmentPolicy enrollment, KafkaClients kafka, DatabaseTls dbTls) {
+                               EnrollmentPolicy enrollment, KafkaClients kafka, DatabaseTls dbTls, TlsSettings tls) {
 
     public static final Setting<String> HOST = Setting.string("dispatcher.host", "127.0.0.1",
             "Address the HTTP server binds to.");
     public static final Setting<Integer> PORT = Setting.integer("dispatcher.port", 7071, 0, 65535,
-            "HTTP port; 0 picks a free one.");
+            "HTTP (or HTTPS, with a keystore) port; 0 picks a free one.");
+    /** The same four settings as the gateway's, under dispatcher.tls. */
+    public static final TlsSettings.Keys TLS = TlsSettings.declare("dispatcher");
     public static final Setting<String> KAFKA = Setting.string("kafka.bootstrap-servers", "127.0.0.1:9092",
             "Kafka bootstrap servers.");
     public static final Setting<String> JDBC_URL = Setting.secret("database.jdbc-url",
@@ -70,7 +73,7 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
             DispatcherSecurity.SETTINGS, StorageConfig.SETTINGS,
             CredentialPolicy.SETTINGS, CommandGroupPolicy.SETTINGS,
             EnrollmentPolicy.SETTINGS, KafkaClients.SETTINGS.subList(1, KafkaClients.SETTINGS.size()),
-            DatabaseTls.SETTINGS).flatMap(List::stream).toList();
+            DatabaseTls.SETTINGS, TLS.all()).flatMap(List::stream).toList();
 
     public static DispatcherConfig from(ConfigSource source) {
         String keyFile = source.get(SIGNING_KEY_FILE);
@@ -87,7 +90,8 @@ public record DispatcherConfig(String host, int port, String kafkaBootstrap, Str
                 positive(source, EXPIRY_SWEEP), source.get(MAX_COMMANDS_PER_POLL), source.get(MAX_POLLS_PER_DEVICE), DatabaseTimeouts.from(source),
                 DispatcherSecurity.from(source), StorageConfig.from(source),
                 CredentialPolicy.from(source), CommandGroupPolicy.from(source),
-                EnrollmentPolicy.from(source), KafkaClients.from(source, source.get(KAFKA)), DatabaseTls.from(source));
+                EnrollmentPolicy.from(source), KafkaClients.from(source, source.get(KAFKA)), DatabaseTls.from(source),
+                TlsSettings.from(source, TLS));
     }
 
     /** How long without a heartbeat before a device shows offline. */

@@ -28,11 +28,17 @@ final class Api {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final String base;
 
     Api(String base) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+    }
+
+    /** Over {@code http}, e.g. one with a TLS client certificate. */
+    Api(String base, HttpClient http) {
         this.base = base;
+        this.http = http;
     }
 
     Response get(String path, String token) {

@@ -3,6 +3,7 @@ package io.edgesync.agent;
 import io.edgesync.agent.function.FunctionLimits;
 import io.edgesync.agent.function.FunctionOptions;
 import io.edgesync.agent.store.StoreOptions;
+import io.edgesync.agent.tls.AgentTls;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.agent.sync.TelemetrySync;
 import io.edgesync.agent.tables.TableSyncConfig;
@@ -24,7 +25,8 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
                           int batchSize, Duration syncInterval, Duration requestTimeout,
                           TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
                           Duration commandWait, Duration heartbeatInterval, String deviceType,
-                          Duration nodeSyncInterval, FunctionOptions functions, TableSyncConfig tables) {
+                          Duration nodeSyncInterval, FunctionOptions functions, TableSyncConfig tables,
+                          AgentTls tls) {
 
     public static final Setting<String> DEVICE_ID = Setting.string("agent.device-id", null,
             "This device's id; may be left out when `agent enroll` obtains one.");
@@ -88,11 +90,23 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
             "agent.functions.max-module-bytes", 16L * 1024 * 1024, 8,
             "Largest edge function module the agent downloads; a larger one is refused.");
 
-    public static final List<Setting<?>> SETTINGS = Stream.concat(Stream.of(DEVICE_ID, DATABASE, GATEWAY,
+    public static final List<Setting<?>> SETTINGS = Stream.of(Stream.of(DEVICE_ID, DATABASE, GATEWAY,
             DISPATCHER, TOKEN, BATCH_SIZE, SYNC_INTERVAL, REQUEST_TIMEOUT, RETRY_ATTEMPTS, RETRY_INITIAL, RETRY_MAX,
             DURABILITY, MAX_RECORDS, WHEN_FULL, RETENTION, HTTP_PORT, ENROLLMENT_KEY, COMMAND_WAIT,
             HEARTBEAT_INTERVAL, DEVICE_TYPE, NODE_SYNC_INTERVAL, FUNCTION_TIME_LIMIT, FUNCTION_MAX_MEMORY_PAGES,
-            FUNCTION_ON_FAILURE, FUNCTION_MAX_MODULE_BYTES), TableSyncConfig.SETTINGS.stream()).toList();
+            FUNCTION_ON_FAILURE, FUNCTION_MAX_MODULE_BYTES), TableSyncConfig.SETTINGS.stream(),
+            AgentTls.SETTINGS.stream()).<Setting<?>>flatMap(x -> x).toList();
+
+    /** Without {@code tls}: the JDK's defaults. */
+    public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
+                       int batchSize, Duration syncInterval, Duration requestTimeout,
+                       TelemetrySync.RetryPolicy retry, StoreOptions store, int httpPort, String enrollmentKey,
+                       Duration commandWait, Duration heartbeatInterval, String deviceType, Duration nodeSyncInterval,
+                       FunctionOptions functions, TableSyncConfig tables) {
+        this(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval, requestTimeout, retry,
+                store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType, nodeSyncInterval,
+                functions, tables, AgentTls.DEFAULT);
+    }
 
     /** Without table sync. */
     public AgentConfig(String deviceId, Path databaseFile, String gatewayUrl, String dispatcherUrl, String token,
@@ -142,7 +156,7 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
                         source.get(RETENTION)),
                 source.get(HTTP_PORT), blankToNull(source.get(ENROLLMENT_KEY)), source.get(COMMAND_WAIT),
                 source.get(HEARTBEAT_INTERVAL), source.get(DEVICE_TYPE), source.get(NODE_SYNC_INTERVAL),
-                functions(source), TableSyncConfig.from(source));
+                functions(source), TableSyncConfig.from(source), AgentTls.from(source));
     }
 
     private static FunctionOptions functions(ConfigSource source) {
@@ -157,21 +171,21 @@ public record AgentConfig(String deviceId, Path databaseFile, String gatewayUrl,
     public AgentConfig withDeviceId(String id) {
         return new AgentConfig(id, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
                 requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType,
-                nodeSyncInterval, functions, tables);
+                nodeSyncInterval, functions, tables, tls);
     }
 
     /** The same configuration without the local endpoint (for one-shot commands beside a running agent). */
     public AgentConfig withHttpPortOff() {
         return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
                 requestTimeout, retry, store, -1, enrollmentKey, commandWait, heartbeatInterval, deviceType,
-                nodeSyncInterval, functions, tables);
+                nodeSyncInterval, functions, tables, tls);
     }
 
     /** The same configuration with other table sync settings. */
     public AgentConfig withTables(TableSyncConfig other) {
         return new AgentConfig(deviceId, databaseFile, gatewayUrl, dispatcherUrl, token, batchSize, syncInterval,
                 requestTimeout, retry, store, httpPort, enrollmentKey, commandWait, heartbeatInterval, deviceType,
-                nodeSyncInterval, functions, other);
+                nodeSyncInterval, functions, other, tls);
     }
 
     private static String blankToNull(String s) {

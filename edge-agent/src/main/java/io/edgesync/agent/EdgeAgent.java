@@ -28,6 +28,7 @@ import io.edgesync.agent.sync.UploadException;
 import io.edgesync.agent.store.TableSyncRuns;
 import io.edgesync.agent.sync.TableRowsUploader;
 import io.edgesync.agent.tables.TableSync;
+import io.edgesync.agent.tls.AgentHttp;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
@@ -72,25 +73,25 @@ public final class EdgeAgent implements AutoCloseable {
     private volatile List<TableSync.RunResult> lastTableRuns = List.of();
     private AgentLoops loops;
 
-    private EdgeAgent(AgentConfig config, LocalStore store, HttpClient http, Clock clock, DoubleSupplier random) {
+    private EdgeAgent(AgentConfig config, LocalStore store, AgentHttp http, Clock clock, DoubleSupplier random) {
         this.config = config;
         this.store = store;
         this.clock = clock;
-        this.functions = new EdgeFunctions(new FunctionStore(store), new ModuleDownloader(http, config.requestTimeout(),
+        this.functions = new EdgeFunctions(new FunctionStore(store), new ModuleDownloader(http.downloads(), config.requestTimeout(),
                 config.functions().maxModuleBytes()), config.functions());
         this.pipeline = new FunctionPipeline(functions::active, config.functions().onFailure(), new FunctionStats(),
                 config.deviceId());
-        TelemetryUploader uploader = new TelemetryUploader(http, config.gatewayUrl(), this::token,
+        TelemetryUploader uploader = new TelemetryUploader(http.gateway(), config.gatewayUrl(), this::token,
                 config.requestTimeout());
         this.sync = new TelemetrySync(config.deviceId(), store, uploader, config.batchSize(),
                 new Backoff(config.retry().toBackoff(), random), clock);
         List<io.edgesync.agent.tables.TableSource> sources = config.tables().effectiveSources(config.databaseFile());
         this.tableSync = sources.isEmpty() ? null : new TableSync(config.deviceId(), sources,
-                new TableRowsUploader(http, config.gatewayUrl(), this::token, config.requestTimeout()),
+                new TableRowsUploader(http.gateway(), config.gatewayUrl(), this::token, config.requestTimeout()),
                 new TableSyncRuns(store), config.tables().batchSize(), config.tables().maxRowsPerCycle(),
                 new Backoff(config.retry().toBackoff(), random), clock);
         if (config.dispatcherUrl() != null) {
-            dispatcher = new DispatcherClient(http, config.dispatcherUrl(), this::token, config.requestTimeout());
+            dispatcher = new DispatcherClient(http.dispatcher(), config.dispatcherUrl(), this::token, config.requestTimeout());
             DeviceConfigStore deviceConfig = new DeviceConfigStore(store);
             Map<String, CommandHandler> handlers = new HashMap<>(
                     BuiltInCommands.handlers(clock, this::syncNow, this::syncConfigNow, this::wakeNodeSync));
@@ -109,8 +110,9 @@ public final class EdgeAgent implements AutoCloseable {
         }
     }
 
+    /** With {@code http} for every request, whatever {@link AgentConfig#tls()} says. */
     public static EdgeAgent open(AgentConfig config, HttpClient http, Clock clock, DoubleSupplier random) {
-        return open(config, http, clock, random, true);
+        return open(config, AgentHttp.same(http), clock, random, true);
     }
 
     /**
@@ -118,10 +120,11 @@ public final class EdgeAgent implements AutoCloseable {
      * recovery, which would disturb that agent's batch in flight. Use it without {@link #start()}.
      */
     public static EdgeAgent attach(AgentConfig config) {
-        return open(config.withHttpPortOff(), HttpClient.newHttpClient(), Clock.systemUTC(), Math::random, false);
+        return open(config.withHttpPortOff(), AgentHttp.from(config.tls(), config.requestTimeout()), Clock.systemUTC(),
+                Math::random, false);
     }
 
-    private static EdgeAgent open(AgentConfig config, HttpClient http, Clock clock, DoubleSupplier random,
+    private static EdgeAgent open(AgentConfig config, AgentHttp http, Clock clock, DoubleSupplier random,
                                   boolean recover) {
         LocalStore store = LocalStore.open(config.databaseFile(), config.store(), clock);
         try {
@@ -152,8 +155,10 @@ public final class EdgeAgent implements AutoCloseable {
         return open(config, http, clock, Math::random);
     }
 
+    /** With HTTP clients built from the configuration ({@link AgentConfig#tls()}). */
     public static EdgeAgent open(AgentConfig config) {
-        return open(config, HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build(), Clock.systemUTC());
+        return open(config, AgentHttp.from(config.tls(), config.requestTimeout()), Clock.systemUTC(), Math::random,
+                true);
     }
 
     private long syncConfigNow() throws UploadException {

@@ -1,9 +1,9 @@
 package io.edgesync.gateway;
 
-import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.config.Setting;
 import io.edgesync.shared.kafka.KafkaClients;
+import io.edgesync.shared.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,7 @@ public record GatewayConfig(
         Path jwtPublicKeyFile,
         int rateLimitPerSecond,
         int rateLimitBurst,
-        Tls tls,
+        TlsSettings tls,
         Duration drainTimeout,
         Producer producer,
         Duration maxTimestampAhead,
@@ -30,17 +30,6 @@ public record GatewayConfig(
     public enum AuthMode { NONE, JWT, MTLS }
 
     public enum Compression { NONE, GZIP, SNAPPY, LZ4, ZSTD }
-
-    /** HTTPS settings; {@code keystore} null means plain HTTP. A truststore turns on mutual TLS. */
-    public record Tls(Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
-        public boolean enabled() {
-            return keystore != null;
-        }
-
-        public boolean mutual() {
-            return truststore != null;
-        }
-    }
 
     /** Producer tuning for throughput; acks=all and idempotence are fixed. */
     public record Producer(Duration linger, int batchBytes, Compression compression) {
@@ -70,14 +59,11 @@ public record GatewayConfig(
             1, 100_000_000, "Sustained records per second each device may upload (token bucket refill); past it, 429.");
     public static final Setting<Integer> RATE_BURST = Setting.integer("gateway.rate-limit.burst", 50_000, 1,
             100_000_000, "Records a device may upload at once after being idle (token bucket size).");
-    public static final Setting<String> KEYSTORE = Setting.string("gateway.tls.keystore", null,
-            "PKCS12 keystore with the server key and certificate; when set the port speaks HTTPS, TLS 1.3 only.");
-    public static final Setting<String> KEYSTORE_PASSWORD = Setting.secret("gateway.tls.keystore-password", "",
-            "Password of gateway.tls.keystore.");
-    public static final Setting<String> TRUSTSTORE = Setting.string("gateway.tls.truststore", null,
-            "PKCS12 truststore of the device certificate authorities; when set, clients must present a certificate.");
-    public static final Setting<String> TRUSTSTORE_PASSWORD = Setting.secret("gateway.tls.truststore-password", "",
-            "Password of gateway.tls.truststore.");
+    public static final TlsSettings.Keys TLS = TlsSettings.declare("gateway");
+    public static final Setting<String> KEYSTORE = TLS.keystore();
+    public static final Setting<String> KEYSTORE_PASSWORD = TLS.keystorePassword();
+    public static final Setting<String> TRUSTSTORE = TLS.truststore();
+    public static final Setting<String> TRUSTSTORE_PASSWORD = TLS.truststorePassword();
     public static final Setting<Duration> DRAIN_TIMEOUT = Setting.duration("gateway.drain-timeout", "30s",
             "On shutdown, how long to wait for requests in flight to finish before closing.");
     public static final Setting<Duration> LINGER = Setting.duration("gateway.producer.linger", "5ms",
@@ -97,22 +83,14 @@ public record GatewayConfig(
             KafkaClients.PROPERTIES);
 
     public static GatewayConfig from(ConfigSource source) {
-        Tls tls = new Tls(path(source.get(KEYSTORE)), source.get(KEYSTORE_PASSWORD), path(source.get(TRUSTSTORE)),
-                source.get(TRUSTSTORE_PASSWORD));
+        TlsSettings tls = TlsSettings.from(source, TLS);
         GatewayConfig config = new GatewayConfig(source.get(HOST), source.get(PORT), source.get(KAFKA),
                 source.get(MAX_BATCH_RECORDS), source.get(MAX_BATCH_BYTES), source.get(MAX_IN_FLIGHT),
                 source.get(PRODUCE_TIMEOUT), source.get(AUTH_MODE), path(source.get(JWT_PUBLIC_KEY_FILE)),
                 source.get(RATE_LIMIT), source.get(RATE_BURST), tls, source.get(DRAIN_TIMEOUT),
                 new Producer(source.get(LINGER), source.get(BATCH_BYTES), source.get(COMPRESSION)),
                 source.get(MAX_TIMESTAMP_AHEAD), KafkaClients.from(source, source.get(KAFKA)));
-        config.checkTls();
         return config;
-    }
-
-    private void checkTls() {
-        if (tls.mutual() && !tls.enabled()) {
-            throw new ConfigException(TRUSTSTORE.key() + " is set but " + KEYSTORE.key() + " is not");
-        }
     }
 
     private static Path path(String value) {

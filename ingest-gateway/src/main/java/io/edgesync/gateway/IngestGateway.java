@@ -13,7 +13,7 @@ import io.edgesync.gateway.limit.DeviceRateLimiter;
 import io.edgesync.gateway.tables.TableRegistryCache;
 import io.edgesync.gateway.tables.TableRowPublisher;
 import io.edgesync.gateway.tables.TableRowsHandler;
-import io.edgesync.gateway.tls.TlsConnector;
+import io.edgesync.shared.tls.TlsConnector;
 import io.edgesync.shared.config.ConfigSource;
 import io.edgesync.shared.http.HttpServers;
 import io.javalin.Javalin;
@@ -133,12 +133,8 @@ public final class IngestGateway implements AutoCloseable {
                 daemonThreads("gateway-respond"));
         // the HTTP limit leaves room for gzip framing; the decoded limit is enforced by UploadReader
         BooleanSupplier ready = () -> accepting.get() && reachability.reachable() && authReady.getAsBoolean();
-        Javalin app = HttpServers.create("ingest-gateway", registry, ready, config.maxBatchBytes() + 64L * 1024, c -> {
-                    if (config.tls().enabled()) {
-                        c.jetty.addConnector((server, http) ->
-                                TlsConnector.create(server, http, config.tls(), config.host(), config.port()));
-                    }
-                });
+        Javalin app = HttpServers.create("ingest-gateway", registry, ready, config.maxBatchBytes() + 64L * 1024, c ->
+                TlsConnector.install(c, config.tls(), config.host(), config.port()));
         TelemetryHandler telemetry = new TelemetryHandler(new UploadReader(config.maxBatchBytes()),
                 new BatchParser(config.maxBatchRecords()), authenticator,
                 new DeviceRateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), Clock.systemUTC()),
@@ -162,18 +158,14 @@ public final class IngestGateway implements AutoCloseable {
         IngestGateway gateway = new IngestGateway(config, app, publisher, ready, resources, accepting, gate,
                 metrics, responder, reachability);
         try {
-            if (config.tls().enabled()) {
-                app.start();
-            } else {
-                app.start(config.host(), config.port());
-            }
+            TlsConnector.start(app, config.tls(), config.host(), config.port());
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
         }
         accepting.set(true);
         LOG.info("event=gateway_started url={} auth={} tls={}", gateway.url(), config.authMode(),
-                config.tls().enabled() ? (config.tls().mutual() ? "mutual" : "server") : "off");
+                config.tls().mode());
         return gateway;
     }
 

@@ -13,6 +13,7 @@ import io.edgesync.shared.kafka.Topics;
 import io.edgesync.testsupport.Await;
 import io.edgesync.testsupport.KafkaExtension;
 import io.edgesync.testsupport.KafkaTopics;
+import io.edgesync.testsupport.TestKeystores;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;

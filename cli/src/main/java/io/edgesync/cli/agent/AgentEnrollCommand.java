@@ -4,8 +4,8 @@ import io.edgesync.agent.AgentConfig;
 import io.edgesync.agent.Enroller;
 import io.edgesync.agent.cloud.DispatcherClient;
 import io.edgesync.agent.store.LocalStore;
+import io.edgesync.agent.tls.AgentHttp;
 import io.edgesync.agent.sync.UploadException;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,7 +34,8 @@ final class AgentEnrollCommand implements Callable<Integer> {
             return 2;
         }
         try (LocalStore store = LocalStore.open(config.databaseFile(), config.store(), Clock.systemUTC())) {
-            DispatcherClient client = new DispatcherClient(HttpClient.newHttpClient(), config.dispatcherUrl(),
+            DispatcherClient client = new DispatcherClient(AgentHttp.from(config.tls(), config.requestTimeout()).dispatcher(),
+                    config.dispatcherUrl(),
                     () -> null, config.requestTimeout());
             DispatcherClient.Enrollment e = new Enroller(store, client).enrol(key, config.deviceId(),
                     config.deviceType());

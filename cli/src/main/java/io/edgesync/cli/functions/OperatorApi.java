@@ -57,7 +57,7 @@ public final class OperatorApi {
     }
 
     /** {@code POST multipart/form-data} with text fields and one file field named {@code file}. */
-    Answer upload(String path, String name, String version, byte[] file) throws IOException, InterruptedException {
+    public Answer upload(String path, String name, String version, byte[] file) throws IOException, InterruptedException {
         String boundary = "edgesync-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         part(body, boundary, "name", null, name.getBytes(StandardCharsets.UTF_8));

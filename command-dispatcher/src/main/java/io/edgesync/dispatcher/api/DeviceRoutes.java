@@ -106,8 +106,15 @@ public final class DeviceRoutes {
         gate.throttle(p);
         JsonNode body = Requests.object(ctx);
         String deviceId = Requests.text(body, "deviceId", false, 128);
+        boolean selfEnrolment = !p.isOperator();
+        if (deviceId == null && selfEnrolment) {
+            deviceId = auth.certificateDevice(ctx); // over mutual TLS the certificate names the device
+        }
         if (deviceId != null) {
             Requests.id(deviceId, "deviceId");
+            if (selfEnrolment) {
+                auth.requireCertificateFor(ctx, deviceId);
+            }
         }
         JsonNode metadata = Requests.value(body, "metadata");
         if (metadata != null && !metadata.isObject()) {

@@ -9,6 +9,7 @@ import io.edgesync.shared.auth.TokenKind;
 import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.tls.ClientCertificates;
 import io.javalin.http.Context;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * database (its hash matches and it is not revoked), so rotation and revocation act at once here.
  * An operator JWT must carry a known role (operator or viewer) and be recorded, not revoked, in
  * {@code operator_tokens}; a token without a known role is refused, never treated as operator.
+ * Over mutual TLS a device's client certificate CN must name the device its token is for.
  */
 public final class Authenticator {
     private final Tokens.Verifier verifier;
@@ -27,9 +29,12 @@ public final class Authenticator {
     private final EnrollmentCodes enrollmentCodes;
     private final String enrollmentKeyHash;
     private final String operatorTokenHash;
+    private final boolean mutualTls;
 
     public Authenticator(Tokens.Verifier verifier, DeviceStore devices, OperatorTokenStore operatorTokens,
-                         EnrollmentCodes enrollmentCodes, String enrollmentKey, String operatorToken) {
+                         EnrollmentCodes enrollmentCodes, String enrollmentKey, String operatorToken,
+                         boolean mutualTls) {
+        this.mutualTls = mutualTls;
         this.verifier = Objects.requireNonNull(verifier);
         this.devices = Objects.requireNonNull(devices);
         this.operatorTokens = Objects.requireNonNull(operatorTokens);
@@ -44,12 +49,36 @@ public final class Authenticator {
     public Principal authenticate(Context ctx) {
         Principal p = authenticate(bearer(ctx));
         ctx.attribute(PRINCIPAL, p);
+        if (p.kind() == Principal.Kind.DEVICE) {
+            requireCertificateFor(ctx, p.subject());
+        }
         return p;
     }
 
     /** Who made the request, once {@link #authenticate(Context)} accepted its credential; null before. */
     public static Principal principalOf(Context ctx) {
         return ctx.attribute(PRINCIPAL);
+    }
+
+    /**
+     * Over mutual TLS, refuses (403) a request for {@code deviceId} whose client certificate CN names
+     * another device; without mutual TLS it does nothing.
+     */
+    public void requireCertificateFor(Context ctx, String deviceId) {
+        if (!mutualTls) {
+            return;
+        }
+        String named = ClientCertificates.commonName(ctx);
+        if (!deviceId.equals(named)) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "the request is for device " + deviceId
+                    + " but the client certificate names " + (named == null ? "no device" : named),
+                    java.util.Map.of("deviceId", deviceId), null);
+        }
+    }
+
+    /** The device the client certificate names over mutual TLS; null without mutual TLS. */
+    public String certificateDevice(Context ctx) {
+        return mutualTls ? ClientCertificates.commonName(ctx) : null;
     }
 
     /** The secret of {@code Authorization: Bearer ...}; 401 without one. */

@@ -1,13 +1,14 @@
 package io.edgesync.dispatcher.auth;
 
 import io.edgesync.shared.auth.Tokens;
+import io.edgesync.shared.files.SecretFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
@@ -15,7 +16,8 @@ import java.util.Properties;
 /**
  * Credentials of {@code edgesync local} and {@code demo}, generated once per data directory and
  * reused after a restart: the dispatcher's signing key (JWK), its public half for the gateway, an
- * operator token and a fleet enrollment key. In production these come from configuration.
+ * operator token and a fleet enrollment key. In production these come from configuration. The
+ * signing key and the secrets file are owner-only from their first byte.
  */
 public record LocalCredentials(Path signingKeyFile, Path publicKeyFile, String operatorToken, String enrollmentKey) {
     private static final String SECRETS = "secrets.properties";
@@ -34,13 +36,9 @@ public record LocalCredentials(Path signingKeyFile, Path publicKeyFile, String o
                 Properties p = new Properties();
                 p.setProperty("operator-token", "edgesync-op-" + random());
                 p.setProperty("enrollment-key", "edgesync-enroll-" + random());
-                Path tmp = dir.resolve(SECRETS + ".tmp");
-                try (Writer w = Files.newBufferedWriter(tmp)) {
-                    p.store(w, "EdgeSync local credentials");
-                }
-                ownerOnly(tmp);
-                Files.move(tmp, secrets, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                StringWriter w = new StringWriter();
+                p.store(w, "EdgeSync local credentials");
+                SecretFiles.write(secrets, w.toString().getBytes(StandardCharsets.UTF_8));
             }
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(secrets)) {
@@ -57,13 +55,5 @@ public record LocalCredentials(Path signingKeyFile, Path publicKeyFile, String o
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static void ownerOnly(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
     }
 }

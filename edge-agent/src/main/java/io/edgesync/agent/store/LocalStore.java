@@ -1,5 +1,6 @@
 package io.edgesync.agent.store;
 
+import io.edgesync.shared.files.SecretFiles;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.model.TelemetryRecord;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,9 +59,9 @@ public final class LocalStore implements AutoCloseable {
     /** Opens at a given schema version; tests use it to build an old store. */
     static LocalStore open(Path file, StoreOptions options, Clock clock, int schemaVersion) {
         try {
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
+            // the store holds the device token: owner-only from the first byte; SQLite gives its -wal and
+            // -shm files the database file's permissions
+            SecretFiles.createIfAbsent(file);
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(options.durability() == StoreOptions.Durability.FULL

@@ -15,6 +15,7 @@ import io.edgesync.shared.model.Rejection;
 import io.edgesync.shared.model.TelemetryRecord;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.edgesync.shared.tls.ClientCertificates;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class TelemetryHandler implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryHandler.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-    private static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
 
     /** The 200 body. */
     public record UploadResult(String batchId, int accepted, List<Rejection> rejected) {
@@ -136,7 +136,7 @@ public final class TelemetryHandler implements Handler {
 
     private Prepared prepare(Context ctx) {
         reader.checkContentType(ctx.contentType());
-        X509Certificate[] chain = ctx.req().getAttribute(CERTIFICATE_ATTRIBUTE) instanceof X509Certificate[] c ? c : null;
+        X509Certificate[] chain = ClientCertificates.chain(ctx);
         String authenticated = authenticator.authenticate(new Credentials(ctx.header("Authorization"), chain));
         byte[] json = reader.decode(ctx.header("Content-Encoding"), readBody(ctx));
         BatchParser.Batch batch = parser.parse(json);

@@ -57,7 +57,8 @@ public final class Authenticators {
             throw new ConfigException("invalid key " + GatewayConfig.JWT_PUBLIC_KEY_FILE.key() + ": " + e.getMessage());
         }
         DeviceRegistryCache registry = registries.apply(config.kafka());
-        return new Chosen(new JwtDeviceAuthenticator(verifier, registry::entry, clock, TOKEN_CACHE_SIZE),
+        DeviceAuthenticator tokens = new JwtDeviceAuthenticator(verifier, registry::entry, clock, TOKEN_CACHE_SIZE);
+        return new Chosen(config.tls().mutual() ? new CertificateBoundAuthenticator(tokens) : tokens,
                 registry::loaded, registry);
     }
 }

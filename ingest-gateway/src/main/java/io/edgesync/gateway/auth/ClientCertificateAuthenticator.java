@@ -3,14 +3,12 @@ package io.edgesync.gateway.auth;
 import io.edgesync.shared.auth.RegistryEntry;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.tls.ClientCertificates;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 
 /**
  * Mutual TLS: the TLS layer has already checked the client certificate against the truststore;
@@ -29,7 +27,7 @@ public final class ClientCertificateAuthenticator implements DeviceAuthenticator
         if (chain == null || chain.length == 0) {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "a client certificate is required");
         }
-        String deviceId = commonName(chain[0]);
+        String deviceId = ClientCertificates.commonName(chain[0]);
         if (deviceId == null || deviceId.isBlank()) {
             throw new ApiException(ErrorCode.UNAUTHENTICATED, "the client certificate has no CN naming the device");
         }
@@ -39,19 +37,5 @@ public final class ClientCertificateAuthenticator implements DeviceAuthenticator
                     Map.of("deviceId", deviceId), null);
         }
         return deviceId;
-    }
-
-    static String commonName(X509Certificate certificate) {
-        try {
-            LdapName name = new LdapName(certificate.getSubjectX500Principal().getName());
-            for (Rdn rdn : name.getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    return rdn.getValue().toString();
-                }
-            }
-            return null;
-        } catch (InvalidNameException e) {
-            return null;
-        }
     }
 }

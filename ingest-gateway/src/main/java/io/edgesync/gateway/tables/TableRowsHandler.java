@@ -19,6 +19,7 @@ import io.edgesync.shared.tables.TableRow;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.IOException;
+import io.edgesync.shared.tls.ClientCertificates;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class TableRowsHandler implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(TableRowsHandler.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-    private static final String CERTIFICATE_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
 
     /** The 200 body: as the telemetry endpoint's, rejections naming the row's key as {@code id}. */
     public record UploadResult(String batchId, int accepted, List<Rejection> rejected) {
@@ -126,7 +126,7 @@ public final class TableRowsHandler implements Handler {
 
     private Prepared prepare(Context ctx) {
         w.reader().checkContentType(ctx.contentType());
-        X509Certificate[] chain = ctx.req().getAttribute(CERTIFICATE_ATTRIBUTE) instanceof X509Certificate[] c ? c : null;
+        X509Certificate[] chain = ClientCertificates.chain(ctx);
         String authenticated = w.authenticator().authenticate(new Credentials(ctx.header("Authorization"), chain));
         String tableName = ctx.pathParam("table");
         if (!registry.loaded()) {

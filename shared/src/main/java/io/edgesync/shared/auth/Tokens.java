@@ -1,5 +1,6 @@
 package io.edgesync.shared.auth;
 
+import io.edgesync.shared.files.SecretFiles;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,19 +55,17 @@ public final class Tokens {
         }
     }
 
-    /** Writes the key as JWK JSON, readable by the owner only when it holds a private key. */
+    /** Writes the key as JWK JSON; a private key is owner-only from the first byte ({@link SecretFiles}). */
     public static void writeKey(ECKey key, Path jwkFile) {
         try {
-            if (jwkFile.getParent() != null) {
-                Files.createDirectories(jwkFile.getParent());
-            }
-            Files.writeString(jwkFile, key.toJSONString());
+            byte[] json = key.toJSONString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             if (key.isPrivate()) {
-                try {
-                    Files.setPosixFilePermissions(jwkFile, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
+                SecretFiles.write(jwkFile, json);
+            } else {
+                if (jwkFile.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(jwkFile.toAbsolutePath().getParent());
                 }
+                Files.write(jwkFile, json);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write key " + jwkFile, e);
