@@ -39,6 +39,7 @@ import io.edgesync.shared.auth.Tokens;
 import io.edgesync.shared.config.ConfigException;
 import io.edgesync.shared.db.Database;
 import io.edgesync.shared.db.Transactions;
+import io.edgesync.shared.http.BoundedBody;
 import io.edgesync.shared.http.HttpServers;
 import io.edgesync.shared.tls.TlsConnector;
 import io.edgesync.shared.tls.TlsSettings;
@@ -52,6 +53,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,6 +70,9 @@ public final class CommandDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
     private static final int SWEEP_BATCH = 500;
     private static final Duration WAKEUPS_START = Duration.ofSeconds(5);
+
+    /** The largest JSON request body of any endpoint, declared or chunked (413 past it). */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final Javalin app;
     private final TlsSettings tls;
@@ -153,12 +158,15 @@ public final class CommandDispatcher implements AutoCloseable {
         Counter expired = metrics.counter(DispatcherMetrics.COMMANDS_EXPIRED);
         AtomicBoolean ready = new AtomicBoolean(false);
         long maxFunction = config.storage().maxFunctionBytes();
-        Javalin app = HttpServers.create("command-dispatcher", metrics, ready::get, 1024 * 1024, jc -> {
+        Javalin app = HttpServers.create("command-dispatcher", metrics, ready::get, MAX_BODY_BYTES, jc -> {
             jc.jetty.multipartConfig.maxFileSize(maxFunction + 1, io.javalin.config.SizeUnit.BYTES);
             jc.jetty.multipartConfig.maxTotalRequestSize(maxFunction + 64 * 1024, io.javalin.config.SizeUnit.BYTES);
             jc.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
             TlsConnector.install(jc, config.tls(), config.host(), config.port());
         });
+        // every JSON body read within 1 MiB before routing, chunked or not; the upload streams its multipart
+        // body within functions.max-size-bytes (Jetty's multipart limits above)
+        BoundedBody.install(app, MAX_BODY_BYTES, Set.of(FunctionRoutes.UPLOAD));
         Errors.install(app);
         AuditLog audit = new AuditLog(tx, relay);
         new AuditRoutes(auth, audit, clock).install(app);
@@ -237,6 +245,11 @@ public final class CommandDispatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** The HTTP server, for tests in this package that go through every route it has. */
+    Javalin app() {
+        return app;
     }
 
     public int port() {

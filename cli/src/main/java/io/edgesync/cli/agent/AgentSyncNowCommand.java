@@ -31,7 +31,7 @@ final class AgentSyncNowCommand implements Callable<Integer> {
         URI uri = URI.create("http://127.0.0.1:" + config.httpPort() + "/sync-now");
         try {
             HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {

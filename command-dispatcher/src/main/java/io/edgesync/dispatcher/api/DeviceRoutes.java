@@ -16,6 +16,7 @@ import io.edgesync.dispatcher.enroll.EnrollmentGate;
 import io.edgesync.shared.auth.RegistryEntry;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.http.BoundedBody;
 import io.edgesync.shared.json.Json;
 import io.edgesync.shared.model.RecordValidator;
 import io.javalin.Javalin;
@@ -86,7 +87,7 @@ public final class DeviceRoutes {
 
     private static String requestedId(Context ctx, String... fields) {
         try {
-            JsonNode body = Json.mapper().readTree(ctx.body());
+            JsonNode body = Json.mapper().readTree(BoundedBody.of(ctx));
             for (String f : fields) {
                 String id = body == null ? null : body.path(f).asText(null);
                 if (id != null && ID.matcher(id).matches()) {

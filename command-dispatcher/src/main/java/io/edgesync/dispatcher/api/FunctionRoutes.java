@@ -27,6 +27,9 @@ public final class FunctionRoutes {
     /** Multipart framing allowance on top of the module size. */
     private static final long FRAMING = 64 * 1024;
 
+    /** The upload route, which reads its multipart body itself within its own limit. */
+    public static final String UPLOAD = "POST /api/v1/functions";
+
     private final Authenticator auth;
     private final FunctionService functions;
     private final long maxBytes;

@@ -3,9 +3,11 @@ package io.edgesync.dispatcher.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgesync.shared.error.ApiException;
 import io.edgesync.shared.error.ErrorCode;
+import io.edgesync.shared.http.BoundedBody;
 import io.edgesync.shared.json.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -16,9 +18,9 @@ public final class Requests {
     private Requests() {
     }
 
-    /** The body as a JSON object; an empty body is an empty object. */
+    /** The body as a JSON object (read by {@link BoundedBody}, within its limit); an empty body is an empty object. */
     public static JsonNode object(Context ctx) {
-        String body = ctx.body();
+        String body = new String(BoundedBody.of(ctx), StandardCharsets.UTF_8);
         if (body.isBlank()) {
             return Json.mapper().createObjectNode();
         }

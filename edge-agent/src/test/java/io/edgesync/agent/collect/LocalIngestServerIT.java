@@ -17,6 +17,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import io.edgesync.testsupport.ChunkedFlood;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,5 +138,63 @@ class LocalIngestServerIT {
                 || r.body().contains("edgesync_agent_records{status=\"syncing\"} 1.0"), r.body());
         assertTrue(r.body().contains("edgesync_agent_records_dropped_total 0.0"), r.body());
         assertTrue(r.body().contains("edgesync_agent_sync_stopped 0.0"), r.body());
+    }
+
+    @Test
+    void aTenMibChunkedBodyIsAnswered413ByEveryPostAndPutRouteBeforeItEnds() throws Exception {
+        // GIVEN every route of the local server that takes a body
+        try (LocalIngestServer server = LocalIngestServer.start(agent, 0)) {
+            List<Endpoint> routes = server.app().unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                    .map(ParsedEndpoint::getEndpoint)
+                    .filter(e -> Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH).contains(e.getMethod()))
+                    .toList();
+            assertEquals(List.of("POST /telemetry", "POST /sync-now"), routes.stream().map(e -> e.getMethod() + " " + e.getPath())
+                    .toList(), "a new route must be added to docs/api.md and is covered here");
+            for (Endpoint route : routes) {
+                // WHEN it is sent 10 MiB of chunked body (no Content-Length)
+                ChunkedFlood.Answer a = ChunkedFlood.send(URI.create("http://127.0.0.1:" + server.port()),
+                        route.getMethod().name(), route.getPath(), Map.of("Content-Type", "application/json"),
+                        10L * 1024 * 1024);
+                System.out.printf("route=\"%s %s\" status=%d body_bytes_written_at_answer=%d of %d "
+                        + "answered_before_body_ended=%s%n", route.getMethod(), route.getPath(), a.status(),
+                        a.bytesWrittenAtAnswer(), a.bodyBytes(), a.answeredBeforeBodyEnded());
+                // THEN 413 payload_too_large in the error shape, while the client was still sending, nothing stored
+                assertEquals(413, a.status(), a.body());
+                assertEquals("payload_too_large", Json.mapper().readTree(a.body()).path("error").path("code").asText(),
+                        a.body());
+                assertTrue(a.answeredBeforeBodyEnded(), "answered only after the whole body: " + a);
+            }
+        }
+        assertEquals(0, agent.pendingCount());
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitIsStored() throws Exception {
+        byte[] body = GOOD.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
+                        + "/telemetry")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        assertEquals(1, agent.pendingCount());
+    }
+
+    @Test
+    void aContentTypeOtherThanJsonIs415SoAWebPageCannotPostAndNothingIsStored() throws Exception {
+        // a page's cross-site form or fetch without preflight can send only these (or none)
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x", null}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
+                    + "/telemetry")).POST(HttpRequest.BodyPublishers.ofString(GOOD));
+            if (type != null) {
+                b.header("Content-Type", type);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, r.statusCode(), type + ": " + r.body());
+            assertEquals("unsupported_media_type", Json.mapper().readTree(r.body()).path("error").path("code")
+                    .asText(), r.body());
+        }
+        assertEquals(0, agent.pendingCount());
+        assertEquals(201, post(GOOD).statusCode(), "application/json is still taken");
     }
 }
