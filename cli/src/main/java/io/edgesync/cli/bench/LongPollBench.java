@@ -70,6 +70,8 @@ public final class LongPollBench implements Callable<Integer> {
                     "database:", "  jdbc-url: '" + pg.jdbcUrl() + "'",
                     "dispatcher:", "  port: " + port, "  signing-key-file: " + creds.signingKeyFile(),
                     "  operator-token: " + creds.operatorToken(), "  enrollment-key: " + creds.enrollmentKey(),
+                    // the bench enrols the whole fleet with the one key at once: lift its per-minute limit
+                    "  enrollment-key-rate-limit: 1000000",
                     "  max-long-poll: " + wait + "s", ""));
             Process dispatcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), EdgeSyncCli.class.getName(),
