@@ -61,11 +61,20 @@ class TableSyncPipelineIT {
         TempDirs.deleteRecursively(dir);
     }
 
+    /** Posts as the agent does: a 503 (retryable, with Retry-After) is sent again, up to five times. */
     static HttpResponse<String> post(String table, String host, List<?> rows) throws Exception {
         byte[] body = Json.toBytes(Map.of("deviceId", host, "rows", rows));
-        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/api/v1/sync/tables/" + table))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            r = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/api/v1/sync/tables/" + table))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 503) {
+                return r;
+            }
+            Thread.sleep(1000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")));
+        }
+        return r;
     }
 
     static Map<String, Object> event(long id, long version, String path) {

@@ -16,13 +16,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the cluster answers, checked every {@code interval} with a metadata request. Drives
  * readiness, and lets the gateway answer 503 at once instead of holding requests while Kafka is away.
+ * One slow answer (a busy broker, a long GC pause) does not count: the cluster is marked unreachable
+ * only after {@value #FAILURES_TO_MARK_DOWN} checks in a row fail, and reachable again at the first that succeeds.
  */
 public final class KafkaReachability implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaReachability.class);
 
     private final Admin admin;
     private final Duration interval;
+    static final int FAILURES_TO_MARK_DOWN = 2;
+
     private final AtomicBoolean reachable = new AtomicBoolean(false);
+    private int failuresInARow;
     private final ScheduledExecutorService timer;
 
     private KafkaReachability(KafkaClients kafka, Duration interval) {
@@ -62,6 +67,10 @@ public final class KafkaReachability implements AutoCloseable {
             return;
         } catch (Exception e) {
             now = false;
+        }
+        failuresInARow = now ? 0 : failuresInARow + 1;
+        if (!now && reachable.get() && failuresInARow < FAILURES_TO_MARK_DOWN) {
+            return;
         }
         if (reachable.getAndSet(now) != now) {
             LOG.info("event=kafka_reachability reachable={}", now);
