@@ -139,6 +139,44 @@ class CommandGroupsIT {
     }
 
     @Test
+    void concurrentIdenticalCreatesShareOneGroupAndOneCommandPerDevice() throws Exception {
+        registerMany("cc-", 600, "cc-pump", null);
+        String id = UUID.randomUUID().toString();
+        String body = "{\"groupId\":\"" + id + "\",\"commandType\":\"ping\",\"selector\":{\"deviceType\":\"cc-pump\"}}";
+
+        List<Api.Response> answers = concurrently(List.of(body, body, body, body, body, body));
+
+        List<Integer> statuses = answers.stream().map(Api.Response::status).sorted().toList();
+        assertEquals(List.of(200, 200, 200, 200, 200, 201), statuses, answers.toString());
+        for (Api.Response a : answers) {
+            assertEquals(id, a.text("groupId"), a.raw());
+            assertEquals(600, a.body().path("devices").asInt(), a.raw());
+        }
+        assertEquals(600, sql("SELECT count(*) FROM commands WHERE group_id = '" + id + "'"));
+        assertEquals(600, sql("SELECT count(DISTINCT device_id) FROM commands WHERE group_id = '" + id + "'"));
+        assertEquals(1, sql("SELECT count(*) FROM audit_events WHERE kind = 'command_group.created' AND subject = '"
+                + id + "'"));
+    }
+
+    @Test
+    void concurrentCreateWithAnotherCommandTypeIsConflict() throws Exception {
+        registerMany("cf-", 50, "cf-pump", null);
+        String id = UUID.randomUUID().toString();
+        String ping = "{\"groupId\":\"" + id + "\",\"commandType\":\"ping\",\"selector\":{\"deviceType\":\"cf-pump\"}}";
+        String reboot = ping.replace("\"ping\"", "\"reboot\"");
+
+        List<Api.Response> answers = concurrently(List.of(ping, reboot));
+
+        List<Integer> statuses = answers.stream().map(Api.Response::status).sorted().toList();
+        assertEquals(List.of(201, 409), statuses, answers.toString());
+        Api.Response loser = answers.stream().filter(a -> a.status() == 409).findFirst().orElseThrow();
+        assertEquals("conflict", loser.errorCode(), loser.raw());
+        assertEquals("groupId", loser.body().path("error").path("details").path("field").asText(), loser.raw());
+        assertEquals(50, sql("SELECT count(*) FROM commands WHERE group_id = '" + id + "'"));
+        assertEquals(1, sql("SELECT count(DISTINCT command_type) FROM commands WHERE group_id = '" + id + "'"));
+    }
+
+    @Test
     void commandsPastTheirTtlCountAsExpired() {
         registerMany("ttl-", 4, "ttl-pump", null);
         Api.Response r = h.api.post("/api/v1/command-groups", h.operator(),
@@ -180,6 +218,29 @@ class CommandGroupsIT {
         assertEquals(404, missing.status(), missing.raw());
         assertEquals(404, malformed.status(), malformed.raw());
         assertEquals(groupsBefore, sql("SELECT count(*) FROM command_groups"));
+    }
+
+    /** Sends the bodies at the same moment (each thread waits at a latch), answers in the bodies' order. */
+    private static List<Api.Response> concurrently(List<String> bodies) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(bodies.size());
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<Future<Api.Response>> answers = new ArrayList<>();
+            for (String b : bodies) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return h.api.post("/api/v1/command-groups", h.operator(), b);
+                }));
+            }
+            go.countDown();
+            List<Api.Response> out = new ArrayList<>();
+            for (Future<Api.Response> f : answers) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static Map<String, String> registerMany(String prefix, int n, String type, String metadata)

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandGroups {
     private static final Logger LOG = LoggerFactory.getLogger(CommandGroups.class);
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Transactions tx;
     private final EventPublisher events;
@@ -79,7 +80,7 @@ public final class CommandGroups {
 
     public Created create(Request r, Actor actor) throws SQLException {
         Duration ttl = commands.ttl(r.ttlSeconds());
-        Plan plan = tx.inTransaction(c -> plan(c, r, ttl, actor));
+        Plan plan = planned(r, ttl, actor);
         int made = 0;
         for (int from = 0; from < plan.devices().size(); from += batchSize) {
             List<String> chunk = plan.devices().subList(from, Math.min(from + batchSize, plan.devices().size()));
@@ -95,6 +96,23 @@ public final class CommandGroups {
                         + "resumed={} actor={}", plan.id(), r.commandType(), r.selector().type(), plan.devices().size(),
                 made, !plan.created(), actor.id());
         return new Created(get(plan.id()), plan.created());
+    }
+
+    /**
+     * Plans the group; when a concurrent request with the same {@code groupId} inserted it first (SQLSTATE
+     * 23505 once that one committed), plans again, as a resend would be: the same group resumed, or 409.
+     * Fan-outs of one group are serialised by the group row lock, so no device gets the command twice.
+     */
+    private Plan planned(Request r, Duration ttl, Actor actor) throws SQLException {
+        try {
+            return tx.inTransaction(c -> plan(c, r, ttl, actor));
+        } catch (SQLException e) {
+            if (r.groupId() == null || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            LOG.info("event=command_group_create_raced group_id={} actor={}", r.groupId(), actor.id());
+            return tx.inTransaction(c -> plan(c, r, ttl, actor));
+        }
     }
 
     private Plan plan(Connection c, Request r, Duration ttl, Actor actor) throws SQLException {
