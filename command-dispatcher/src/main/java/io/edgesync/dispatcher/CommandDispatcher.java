@@ -21,6 +21,7 @@ import io.edgesync.dispatcher.schema.SchemaValidator;
 import io.edgesync.dispatcher.api.DeploymentRoutes;
 import io.edgesync.dispatcher.deploy.DeploymentService;
 import io.edgesync.dispatcher.sync.SyncService;
+import io.edgesync.dispatcher.ui.WebConsole;
 import io.edgesync.dispatcher.auth.Authenticator;
 import io.edgesync.dispatcher.auth.OperatorTokenStore;
 import io.edgesync.dispatcher.auth.OperatorTokens;
@@ -163,11 +164,13 @@ public final class CommandDispatcher implements AutoCloseable {
             jc.jetty.multipartConfig.maxTotalRequestSize(maxFunction + 64 * 1024, io.javalin.config.SizeUnit.BYTES);
             jc.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
             TlsConnector.install(jc, config.tls(), config.host(), config.port());
+            WebConsole.configure(jc);
         });
         // every JSON body read within 1 MiB before routing, chunked or not; the upload streams its multipart
         // body within functions.max-size-bytes (Jetty's multipart limits above)
         BoundedBody.install(app, MAX_BODY_BYTES, Set.of(FunctionRoutes.UPLOAD));
         Errors.install(app);
+        WebConsole.install(app);
         AuditLog audit = new AuditLog(tx, relay);
         new AuditRoutes(auth, audit, clock).install(app);
         EnrollmentGate gate = new EnrollmentGate(config.enrollment().keyIdPrefix(),
