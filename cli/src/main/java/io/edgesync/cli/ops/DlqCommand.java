@@ -50,9 +50,11 @@ public final class DlqCommand {
     Output output;
 
     @Option(names = "--kafka", scope = picocli.CommandLine.ScopeType.INHERIT,
-            defaultValue = "${env:EDGESYNC_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
-            description = "Kafka bootstrap servers (env EDGESYNC_KAFKA_BOOTSTRAP; default ${DEFAULT-VALUE}).")
-    String kafka;
+            description = "Kafka bootstrap servers (default: kafka.bootstrap-servers as the services read it, env "
+                    + "EDGESYNC_KAFKA_BOOTSTRAP_SERVERS; the old EDGESYNC_KAFKA_BOOTSTRAP still works, deprecated; "
+                    + "else 127.0.0.1:9092).")
+    String kafkaOption;
+    private String kafka;
 
     @Option(names = {"-p", "--property"}, paramLabel = "NAME=VALUE", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "A Kafka client property (repeatable), e.g. -p security.protocol=SASL_SSL; "
@@ -226,6 +228,9 @@ public final class DlqCommand {
 
     /** --kafka, then EDGESYNC_KAFKA_PROPERTIES_* and -p as kafka.properties.* (KafkaClients). */
     private io.edgesync.shared.kafka.KafkaClients clients() {
+        if (kafka == null) {
+            kafka = KafkaBootstrap.resolve(kafkaOption, System.getenv(), err());
+        }
         Map<String, String> passThrough = new java.util.HashMap<>(io.edgesync.shared.config.ConfigSource.load(null,
                 System.getenv()).withPrefix(io.edgesync.shared.kafka.KafkaClients.PREFIX));
         passThrough.putAll(properties);
