@@ -17,6 +17,7 @@ import io.edgesync.agent.plan.PlanRunner;
 import io.edgesync.agent.store.CommandQueue;
 import io.edgesync.agent.store.EdgeSchemaStore;
 import io.edgesync.agent.store.FunctionStore;
+import io.edgesync.agent.store.GroupCommit;
 import io.edgesync.agent.store.DeviceConfigStore;
 import io.edgesync.agent.store.LocalStore;
 import io.edgesync.agent.store.StoreException;
@@ -59,6 +60,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     private final AgentConfig config;
     private final LocalStore store;
+    private final GroupCommit writes;
     private final TelemetrySync sync;
     private final TableSync tableSync;
     private final DispatcherClient dispatcher;
@@ -76,6 +78,7 @@ public final class EdgeAgent implements AutoCloseable {
     private EdgeAgent(AgentConfig config, LocalStore store, AgentHttp http, Clock clock, DoubleSupplier random) {
         this.config = config;
         this.store = store;
+        this.writes = new GroupCommit(store);
         this.clock = clock;
         this.functions = new EdgeFunctions(new FunctionStore(store), new ModuleDownloader(http.downloads(), config.requestTimeout(),
                 config.functions().maxModuleBytes()), config.functions());
@@ -178,6 +181,11 @@ public final class EdgeAgent implements AutoCloseable {
         return config.token() != null ? config.token() : store.state(AgentState.DEVICE_TOKEN);
     }
 
+    /** Store transactions that committed records (one per group of concurrent writes). */
+    public long storeCommits() {
+        return writes.commits();
+    }
+
     /** Stores one reading with a new id; returns the id. */
     public String record(String sensorId, String dataType, double value, String unit) {
         TelemetryRecord r = new TelemetryRecord(UUID.randomUUID().toString(), config.deviceId(), sensorId,
@@ -186,7 +194,10 @@ public final class EdgeAgent implements AutoCloseable {
         return r.id();
     }
 
-    /** Stores records after the gateway's validation; all or none. */
+    /**
+     * Stores records after the gateway's validation; all or none. Concurrent callers share one
+     * transaction ({@link GroupCommit}); a call returns once its records are committed.
+     */
     public int submit(List<TelemetryRecord> records) {
         List<JsonNode> nodes = new ArrayList<>(records.size());
         for (TelemetryRecord r : records) {
@@ -246,7 +257,7 @@ public final class EdgeAgent implements AutoCloseable {
     private int insert(List<TelemetryRecord> valid) {
         List<TelemetryRecord> toStore = pipeline.apply(valid);
         try {
-            return store.insert(toStore);
+            return writes.insert(toStore);
         } catch (StoreFullException e) {
             throw new ApiException(ErrorCode.UNAVAILABLE, e.getMessage(), Map.of("reason", "store_full"),
                     Duration.ofSeconds(Math.max(1, config.syncInterval().toSeconds())));

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code edgesync bench agent}: records/s written into the agent's SQLite store (Java API, both
- * durability modes, batched and one by one), records/s an agent process drains to a real gateway
+ * durability modes, batched, one by one, and one per call from many writers at once through group commit), records/s an agent process drains to a real gateway
  * (next to the raw upload rate of the same gateway without SQLite), and the resident memory of
  * that agent process (VmHWM and VmRSS from /proc/PID/status).
  */
@@ -48,6 +48,10 @@ public final class AgentBench implements Callable<Integer> {
     @Option(names = "--single", defaultValue = "2000",
             description = "Records written one per call (one transaction each) (default ${DEFAULT-VALUE}).")
     int single;
+
+    @Option(names = "--writers", defaultValue = "32",
+            description = "Threads writing one record per call at once, coalesced by group commit (default ${DEFAULT-VALUE}).")
+    int writers;
 
     @Option(names = "--agent-heap", defaultValue = "128m", description = "-Xmx of the agent process (default ${DEFAULT-VALUE}).")
     String agentHeap;
@@ -80,7 +84,7 @@ public final class AgentBench implements Callable<Integer> {
         }
     }
 
-    private void writes(Path dir) {
+    private void writes(Path dir) throws InterruptedException {
         for (StoreOptions.Durability durability : StoreOptions.Durability.values()) {
             try (EdgeAgent agent = EdgeAgent.open(config("w-" + durability, dir.resolve("w-" + durability + ".db"),
                     "http://127.0.0.1:9", durability), HttpClient.newHttpClient(), Clock.systemUTC())) {
@@ -96,8 +100,35 @@ public final class AgentBench implements Callable<Integer> {
                 double oneByOne = rate(single, start);
                 System.out.printf("store write, durability=%-6s: %,10.0f records/s in batches of 1,000;"
                         + " %,8.0f records/s one per call%n", durability.name().toLowerCase(), batched, oneByOne);
+                groupCommit(agent, durability);
             }
         }
+    }
+
+    /** {@code writers} threads each storing one record per call; group commit shares their transactions. */
+    private void groupCommit(EdgeAgent agent, StoreOptions.Durability durability) throws InterruptedException {
+        int each = Math.max(1, records / writers);
+        long commitsBefore = agent.storeCommits();
+        List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < writers; t++) {
+            int sensor = t;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    agent.record("s" + sensor, "temperature", i, "C");
+                }
+            }, "bench-writer-" + t);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double rate = rate((long) each * writers, start);
+        long commits = agent.storeCommits() - commitsBefore;
+        System.out.printf("store write, durability=%-6s: %,10.0f records/s one per call from %d writers at once"
+                + " (group commit: %,d transactions, %.1f records each)%n", durability.name().toLowerCase(), rate,
+                writers, commits, (double) each * writers / Math.max(1, commits));
     }
 
     /** The same batched writes without and with one edge function on every reading, in one run. */

@@ -95,40 +95,59 @@ public final class LocalStore implements AutoCloseable {
      *
      * @throws StoreFullException when the policy is reject-new and the store is full of unsynced records
      */
-    public synchronized int insert(Collection<TelemetryRecord> records) {
+    public int insert(Collection<TelemetryRecord> records) {
+        return insertAll(List.of(records))[0];
+    }
+
+    /**
+     * Stores several writers' records in one transaction (one commit, one fsync), all or none;
+     * returns how many records of each writer were new. {@link GroupCommit} uses it.
+     */
+    synchronized int[] insertAll(List<? extends Collection<TelemetryRecord>> writes) {
         String sql = "INSERT OR IGNORE INTO telemetry_data (id, device_id, sensor_id, timestamp, data_type, value, unit,"
                 + " metadata, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        int size = writes.stream().mapToInt(Collection::size).sum();
         long before = total;
         try {
             return inTransaction(() -> {
-                total -= bounds.makeRoom(connection, total, records.size());
-                int inserted = 0;
+                total -= bounds.makeRoom(connection, total, size);
+                int[] inserted = new int[writes.size()];
                 try (PreparedStatement ps = connection.prepareStatement(sql)) {
                     long now = clock.millis();
-                    for (TelemetryRecord r : records) {
-                        ps.setString(1, r.id());
-                        ps.setString(2, r.deviceId());
-                        ps.setString(3, r.sensorId());
-                        ps.setLong(4, r.timestamp());
-                        ps.setString(5, r.dataType());
-                        ps.setDouble(6, r.value());
-                        ps.setString(7, r.unit());
-                        ps.setString(8, r.metadata() == null ? null : r.metadata().toString());
-                        ps.setInt(9, r.version());
-                        ps.setLong(10, now);
-                        ps.addBatch();
+                    for (Collection<TelemetryRecord> write : writes) {
+                        for (TelemetryRecord r : write) {
+                            bind(ps, r, now);
+                            ps.addBatch();
+                        }
                     }
-                    for (int n : ps.executeBatch()) {
-                        inserted += Math.max(0, n);
+                    int[] counts = ps.executeBatch();
+                    int row = 0;
+                    for (int w = 0; w < inserted.length; w++) {
+                        for (int i = 0; i < writes.get(w).size(); i++) {
+                            inserted[w] += Math.max(0, counts[row++]);
+                        }
+                        total += inserted[w];
                     }
                 }
-                total += inserted;
                 return inserted;
             });
         } catch (RuntimeException e) {
             total = before;
             throw e;
         }
+    }
+
+    private static void bind(PreparedStatement ps, TelemetryRecord r, long now) throws SQLException {
+        ps.setString(1, r.id());
+        ps.setString(2, r.deviceId());
+        ps.setString(3, r.sensorId());
+        ps.setLong(4, r.timestamp());
+        ps.setString(5, r.dataType());
+        ps.setDouble(6, r.value());
+        ps.setString(7, r.unit());
+        ps.setString(8, r.metadata() == null ? null : r.metadata().toString());
+        ps.setInt(9, r.version());
+        ps.setLong(10, now);
     }
 
     /** Marks up to {@code limit} of the oldest pending records as syncing and returns them. */
