@@ -47,20 +47,25 @@ public final class EdgeSyncCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code bin/edgesync} runs it, with its error handling (tests use it too). */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new EdgeSyncCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }
-            if (commandLine.getCommand() instanceof ServeCommand) {
-                // a service that cannot start (database or Kafka unreachable, port taken): one line, status 1
+            if (commandLine.getCommand() instanceof ServeCommand || commandLine.getCommand() instanceof TopicsCommand) {
+                // a service that cannot start (database or Kafka unreachable, port taken), topics the cluster
+                // refuses (a replication factor above its brokers): one line, status 1
                 commandLine.getErr().println("error: " + firstLine(e.getMessage()) + causes(e));
                 return 1;
             }
             throw e;
         });
-        int exit = cli.execute(args);
-        System.exit(exit);
+        return cli;
     }
 }
