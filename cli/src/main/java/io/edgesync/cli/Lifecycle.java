@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /**
  * Stops what a command started, in reverse order, exactly once: when the command returns, or on
@@ -32,6 +33,30 @@ final class Lifecycle implements AutoCloseable {
     synchronized <T extends AutoCloseable> T manage(T resource) {
         resources.push(resource);
         return resource;
+    }
+
+    /**
+     * For a command that waits in {@link #awaitStop}: SIGTERM and SIGINT request a stop instead of starting
+     * the JVM's shutdown, so the command closes everything and returns its own status (a clean stop is 0,
+     * not the 143 a signal-initiated shutdown would give). If the command has not ended {@code grace} after
+     * the signal (still starting, stuck), the JVM exits with 143 and the shutdown hook closes what is open.
+     */
+    void stopOnSignals(long graceMillis) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                requestStop();
+                Thread fallback = new Thread(() -> {
+                    try {
+                        Thread.sleep(graceMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.exit(128 + signal.getNumber());
+                }, "edgesync-stop-fallback");
+                fallback.setDaemon(true);
+                fallback.start();
+            });
+        }
     }
 
     /** As Ctrl-C would: whoever waits in {@link #awaitStop} goes on. */

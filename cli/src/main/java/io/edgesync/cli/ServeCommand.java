@@ -37,6 +37,7 @@ final class ServeCommand implements Callable<Integer> {
         ConfigSource config = ConfigSource.load(configFile, System.getenv());
         Logging.apply(config);
         try (Lifecycle lifecycle = Lifecycle.install()) {
+            lifecycle.stopOnSignals(60_000);
             Supervisor.Health health = switch (service) {
                 case gateway -> {
                     IngestGateway g = lifecycle.manage(IngestGateway.start(config));
